@@ -1,0 +1,26 @@
+"""Root URLs. Public pages live under a language prefix (/en/, /es/) because
+URLs are printed on flyers and QR codes: the link itself says the language."""
+
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from signups import views as signup_views
+from zones import views as zone_views
+
+urlpatterns = [
+    path("", signup_views.choose_language, name="choose-language"),
+    path("healthz", zone_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path(settings.ADMIN_URL, admin.site.urls),
+]
+
+urlpatterns += i18n_patterns(
+    path("", include("signups.urls")),
+    path("zones/", include("zones.urls")),
+    path("", include("trainings.urls")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    prefix_default_language=True,
+)

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from signups import views
+
+app_name = "signups"
+urlpatterns = [
+    path("", views.landing, name="landing"),
+    path("join/", views.join, name="join"),
+]

@@ -1,0 +1,30 @@
+import factory
+
+from zones.models import Block, Zone
+
+
+class ZoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Zone
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"zone-{n}")
+    name_en = factory.Sequence(lambda n: f"Zone {n}")
+    name_es = factory.Sequence(lambda n: f"Zona {n}")
+    status = Zone.Status.PILOT
+    target_per_block = 2
+
+
+class BlockFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Block
+
+    street = "S 9TH ST"
+    hundred = factory.Sequence(lambda n: 100 * (n + 1))
+    zone = factory.SubFactory(ZoneFactory)
+    geometry = factory.LazyAttribute(
+        lambda o: {
+            "type": "LineString",
+            "coordinates": [[-75.158, 39.94 - o.hundred / 100000], [-75.158, 39.9398 - o.hundred / 100000]],
+        }
+    )
