@@ -21,3 +21,6 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+pytest_plugins = ["tests.browser"]
