@@ -131,6 +131,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 _email = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(_email)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Resistance Zone <no-reply@localhost>")
+# Where the site lives, for links in emails (reminders, "a seat opened up"),
+# which have no request to build them from.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 # --- The project's own settings ---------------------------------------------
 # House numbers are used to find the block and then dropped, unless the
