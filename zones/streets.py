@@ -17,3 +17,29 @@ def display_street(street):
         else:
             words.append(word.capitalize())
     return " ".join(words)
+
+
+_SPACES = re.compile(r"\s+")
+_DIRECTIONS = {"NORTH": "N", "SOUTH": "S", "EAST": "E", "WEST": "W"}
+_SUFFIXES = {
+    "STREET": "ST", "STR": "ST", "AVENUE": "AVE", "AV": "AVE", "AVN": "AVE",
+    "BOULEVARD": "BLVD", "BOUL": "BLVD", "ROAD": "RD", "DRIVE": "DR", "PLACE": "PL",
+    "LANE": "LN", "TERRACE": "TER", "COURT": "CT", "SQUARE": "SQ", "PARKWAY": "PKWY",
+}
+
+
+def normalize_street(street):
+    """Write a street name as the City's centerline does: "S. 9th Street" ->
+    "S 9TH ST", "washington avenue" -> "WASHINGTON AVE".
+
+    Only spelling is touched (case, dots, spaces, a leading direction and a
+    trailing suffix spelled out); matching nicknames and ordinal words is the
+    address resolver's job.
+    """
+    words = _SPACES.sub(" ", (street or "").replace(".", " ").replace(",", " ")).strip().upper().split(" ")
+    words = [w for w in words if w]
+    if len(words) > 1 and words[0] in _DIRECTIONS:
+        words[0] = _DIRECTIONS[words[0]]
+    if len(words) > 1 and words[-1] in _SUFFIXES:
+        words[-1] = _SUFFIXES[words[-1]]
+    return " ".join(words)
