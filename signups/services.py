@@ -1,0 +1,331 @@
+"""Changes to volunteers: the one place a sign-up, a walk-in or an import
+creates or updates a Volunteer, and the one place volunteers leave the app as
+a spreadsheet.
+
+Services are keyword-only and named `<entity>_<action>` (see STYLE.md).
+"""
+
+import csv
+import io
+
+import phonenumbers
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from signups.models import (
+    Availability,
+    Campaign,
+    ContactMethod,
+    Language,
+    Volunteer,
+    WayToHelp,
+)
+
+# Where a number typed without a country code is assumed to be.
+DEFAULT_PHONE_REGION = "US"
+# Longer than any real phone number, with spaces and an extension; phonenumbers
+# refuses longer input anyway, this only keeps junk out of the parser.
+MAX_PHONE_INPUT = 40
+
+
+class SignupError(Exception):
+    """A refusal: a translated message for people, a stable code for tests."""
+
+    def __init__(self, message, *, code):
+        super().__init__(str(message))
+        self.message = message
+        self.code = code
+
+
+def phone_normalize(text):
+    """Return `text` as an E.164 phone number ("+12155550123"), "" for no
+    input, or raise SignupError(code="invalid_phone").
+
+    Numbers without a country code are read as US numbers: a flyer in South
+    Philadelphia gets "215-555-0123", not "+1 215…"."""
+    text = (text or "").strip()
+    if not text:
+        return ""
+    invalid = SignupError(
+        _("Enter a valid phone number, for example 215-555-0123."), code="invalid_phone"
+    )
+    if len(text) > MAX_PHONE_INPUT:
+        raise invalid
+    try:
+        number = phonenumbers.parse(text, DEFAULT_PHONE_REGION)
+    except phonenumbers.NumberParseException:
+        raise invalid from None
+    if not phonenumbers.is_valid_number(number):
+        raise invalid
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def email_normalize(text):
+    """Emails are compared case-insensitively: stored lower-cased, so the
+    unique constraint on Volunteer.email is case-insensitive too."""
+    return (text or "").strip().lower()
+
+
+def _union(existing, new):
+    """Codes in `existing`, then the new ones, each once, in a stable order."""
+    merged = list(existing or [])
+    for code in new or []:
+        if code not in merged:
+            merged.append(code)
+    return merged
+
+
+def volunteer_find(*, phone="", email="", lock=False):
+    """The volunteer this phone or email belongs to, or None.
+
+    `phone` may be typed any way (it is normalized; an invalid one raises
+    SignupError), `email` in any case. When both match different people, the
+    phone's owner wins: a phone number is personal, while families often share
+    one email address. With `lock`, the matching rows are locked until the end
+    of the caller's transaction."""
+    phone = phone_normalize(phone)
+    email = email_normalize(email)
+    return _find(phone=phone, email=email, lock=lock)[0]
+
+
+def _find(*, phone, email, lock):
+    """(chosen volunteer, by_phone, by_email), every one possibly None."""
+    condition = Q()
+    if phone:
+        condition |= Q(phone=phone)
+    if email:
+        condition |= Q(email__iexact=email)
+    if not condition:
+        return None, None, None
+    queryset = Volunteer.objects.filter(condition).order_by("pk")
+    if lock:
+        # Lock in primary-key order, so two sign-ups touching the same two
+        # rows cannot deadlock.
+        queryset = queryset.select_for_update()
+    matches = list(queryset)
+    by_phone = next((v for v in matches if phone and v.phone == phone), None)
+    by_email = next((v for v in matches if email and v.email.lower() == email), None)
+    return by_phone or by_email, by_phone, by_email
+
+
+@transaction.atomic
+def _upsert_once(fields, *, campaign, lists):
+    phone, email = fields["phone"], fields["email"]
+    volunteer, by_phone, by_email = _find(phone=phone, email=email, lock=True)
+    created = volunteer is None
+    if created:
+        volunteer = Volunteer(**fields, **lists)
+    else:
+        # Latest answer wins for what a person can only have one of...
+        volunteer.name = fields["name"]
+        volunteer.language = fields["language"]
+        volunteer.consent_at = fields["consent_at"]
+        volunteer.consent_version = fields["consent_version"]
+        # ...a phone or email is added or changed only when no one else has
+        # it: matched by phone, an email that belongs to another volunteer
+        # stays theirs (the unique constraint would refuse it anyway, and
+        # moving it would merge two people on a guess).
+        if phone and by_phone is None:
+            volunteer.phone = phone
+        if email and (by_email is None or by_email.pk == volunteer.pk):
+            volunteer.email = email
+        # A place given now replaces the old one; "I'd rather not say" this
+        # time does not erase a block given before (it withholds, it does not
+        # ask us to forget; an organizer can clear it on request).
+        if fields["block"] is not None:
+            volunteer.block = fields["block"]
+            volunteer.address_withheld = False
+            volunteer.street_address = fields["street_address"]
+        elif fields["address_withheld"] and volunteer.block_id is None:
+            volunteer.address_withheld = True
+        if fields["zip_code"]:
+            volunteer.zip_code = fields["zip_code"]
+        # ...and lists of choices only grow, so a second sign-up adding
+        # "interpret" does not drop "knock on doors".
+        for name, new in lists.items():
+            setattr(volunteer, name, _union(getattr(volunteer, name), new))
+        # `source` keeps how the person first came to us.
+    # The database checks the unique phone and email itself, inside this
+    # transaction, where no racing insert can slip between check and write;
+    # full_clean checks the rest.
+    volunteer.full_clean(validate_constraints=False)
+    volunteer.save()
+    if campaign is not None:
+        volunteer.campaigns.add(campaign)
+    return volunteer, created
+
+
+def volunteer_upsert(
+    *,
+    name,
+    phone="",
+    email="",
+    language=Language.ENGLISH,
+    contact_methods=(),
+    block=None,
+    zip_code="",
+    address_withheld=False,
+    street_address="",
+    ways_to_help=(),
+    weekend_availability=(),
+    campaign=None,
+    source=Volunteer.Source.FORM,
+    consent_at=None,
+    consent_version,
+):
+    """Create the volunteer, or update the one with this phone or email.
+
+    Returns (volunteer, created).
+
+    - `phone` is normalized to E.164 (US by default), `email` lower-cased;
+      at least one is required.
+    - A repeat sign-up (same phone, or same email in any case) updates that
+      volunteer: name, language and consent become the latest; contact
+      methods, ways to help and availability are merged (union, old first);
+      a block given replaces the old one; `source` stays the first one.
+      When the phone belongs to one volunteer and the email to another, the
+      phone's owner is updated and the other keeps their email.
+    - `campaign`, when given, is added to the volunteer's campaigns.
+    - Double clicks and racing requests create one row: the unique
+      constraints on phone and email decide, and the loser updates the
+      winner's row.
+
+    Refusals: SignupError with code "invalid_phone" or "no_contact";
+    django ValidationError for a value the model refuses (e.g. a name longer
+    than 200 characters). A refusal writes nothing.
+    """
+    phone = phone_normalize(phone)
+    email = email_normalize(email)
+    if not phone and not email:
+        raise SignupError(
+            _("Give us a phone number or an email address, so we can reach you."),
+            code="no_contact",
+        )
+    fields = {
+        "name": (name or "").strip(),
+        "phone": phone,
+        "email": email,
+        "language": language,
+        "block": block,
+        "zip_code": (zip_code or "").strip(),
+        "address_withheld": bool(address_withheld) and block is None,
+        "street_address": (street_address or "").strip() if block is not None else "",
+        "source": source,
+        "consent_at": consent_at or timezone.now(),
+        "consent_version": consent_version,
+    }
+    lists = {
+        "contact_methods": _union([], contact_methods),
+        "ways_to_help": _union([], ways_to_help),
+        "weekend_availability": _union([], weekend_availability),
+    }
+    try:
+        return _upsert_once(fields, campaign=campaign, lists=lists)
+    except IntegrityError:
+        # Another request inserted this phone or email between our lookup and
+        # our insert (a double click): that row exists now, so update it.
+        return _upsert_once(fields, campaign=campaign, lists=lists)
+
+
+# --- Export ---------------------------------------------------------------------
+
+# Excel runs a cell starting with one of these as a formula ("CSV injection"):
+# a name typed as =HYPERLINK(...) must stay text.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value):
+    value = "" if value is None else str(value)
+    if value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _labels(codes, choices):
+    labels = dict(choices.choices)
+    return ", ".join(str(labels.get(code, code)) for code in codes or [])
+
+
+def _phone_for_people(phone):
+    """US numbers as Philadelphians write them, "(215) 555-0123" (also keeps
+    Excel from reading "+12155550123" as a number); others in international
+    form."""
+    if not phone:
+        return ""
+    try:
+        number = phonenumbers.parse(phone, None)
+    except phonenumbers.NumberParseException:
+        return phone
+    if phonenumbers.region_code_for_number(number) == DEFAULT_PHONE_REGION:
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def volunteers_export_csv(*, volunteers, user=None):
+    """The volunteers as a CSV document (bytes), in the active language.
+
+    UTF-8 with a byte-order mark, because Excel reads a CSV without one in the
+    computer's legacy code page and garbles "Peña" and "José". Cells that
+    Excel would run as formulas are prefixed with an apostrophe.
+
+    `user` is who asked for the export: every export of volunteers leaves the
+    app through here, so this is where it gets logged.
+    """
+    volunteers = volunteers.select_related("block", "block__zone").order_by("pk")
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            gettext("Name"),
+            gettext("Phone"),
+            gettext("Email"),
+            gettext("Preferred language"),
+            gettext("How to contact"),
+            gettext("Block"),
+            gettext("Zone"),
+            gettext("ZIP code"),
+            gettext("Ways to help"),
+            gettext("Launch-weekend availability"),
+            gettext("Source"),
+            gettext("Signed up"),
+        ]
+    )
+    for volunteer in volunteers.iterator(chunk_size=500):
+        block = volunteer.block
+        writer.writerow(
+            _cell(value)
+            for value in [
+                volunteer.name,
+                _phone_for_people(volunteer.phone),
+                volunteer.email,
+                volunteer.get_language_display(),
+                _labels(volunteer.contact_methods, ContactMethod),
+                block.name if block else "",
+                block.zone.name if block and block.zone else "",
+                volunteer.zip_code,
+                _labels(volunteer.ways_to_help, WayToHelp),
+                _labels(volunteer.weekend_availability, Availability),
+                volunteer.get_source_display(),
+                timezone.localtime(volunteer.created_at).strftime("%Y-%m-%d %H:%M"),
+            ]
+        )
+    return "\ufeff".encode() + out.getvalue().encode("utf-8")
+
+
+# --- Campaigns ----------------------------------------------------------------
+
+
+def campaign_current():
+    """(open campaign, closed campaign) for the public pages.
+
+    The open campaign whose weekend comes latest, if any; otherwise the latest
+    campaign when it is closed, so the page can say sign-ups for it ended
+    (the join form keeps working without a campaign: neighbors can always
+    join their block)."""
+    campaign = Campaign.objects.filter(is_open=True).order_by("-starts_on", "-pk").first()
+    if campaign is not None:
+        return campaign, None
+    return None, Campaign.objects.order_by("-starts_on", "-pk").first()
