@@ -1,0 +1,136 @@
+"""Demo sign-ups for `make run`: the launch-weekend campaign and a dozen
+obviously fake neighbors on pilot blocks, some trained, so the coverage map
+shows all three colors.
+
+Everything here is fake on purpose: 555-01xx phone numbers (reserved for
+fiction), example.org emails, "Demo Neighbor N" names.
+"""
+
+import datetime
+import secrets
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from signups.models import Campaign, ContactMethod, Language, Volunteer, WayToHelp
+from zones.models import Block
+
+LAUNCH_WEEKEND = {
+    "slug": "launch-weekend",
+    "name_en": "Launch weekend: South Philadelphia",
+    "name_es": "Fin de semana de lanzamiento: Sur de Filadelfia",
+    "intro_en": (
+        "On November 21 and 22 we knock on every door from Washington Avenue to "
+        "Oregon Avenue, between 3rd and 9th Streets. Join us: get trained on your "
+        "rights, and help your block become a Community Resistance Zone."
+    ),
+    "intro_es": (
+        "El 21 y el 22 de noviembre tocamos cada puerta de la avenida Washington a "
+        "la avenida Oregon, entre las calles 3 y 9. Únete: aprende tus derechos y "
+        "ayuda a que tu cuadra sea una Zona de Resistencia Comunitaria."
+    ),
+    "starts_on": datetime.date(2026, 11, 21),
+    "ends_on": datetime.date(2026, 11, 22),
+    "is_open": True,
+}
+
+# (street, hundred, trained): two trained neighbors on the 1100 block of
+# S 9th St (at target), one on a few blocks (below target), none on others
+# (people signed up, nobody trained yet).
+DEMO_RESIDENTS = [
+    ("S 9TH ST", 1100, True),
+    ("S 9TH ST", 1100, True),
+    ("S 9TH ST", 1100, False),
+    ("TASKER ST", 800, True),
+    ("TASKER ST", 800, True),
+    ("S 7TH ST", 1500, True),
+    ("S 7TH ST", 1500, False),
+    ("S 5TH ST", 2300, True),
+    ("MIFFLIN ST", 500, False),
+    ("S 4TH ST", 2000, False),
+    ("WOLF ST", 600, True),
+    ("S 8TH ST", 1800, False),
+]
+
+
+def demo_phone(n):
+    return f"+1215555{100 + n:04d}"
+
+
+@transaction.atomic
+def demo_signups_load():
+    """Create or update the launch-weekend campaign and the demo volunteers.
+
+    Idempotent: volunteers are found again by their demo phone number; a
+    trained demo volunteer keeps its first training time. Needs the demo
+    blocks (zones.demo) loaded first. Returns (campaign, campaign_created,
+    volunteers_created)."""
+    fields = {key: value for key, value in LAUNCH_WEEKEND.items() if key != "slug"}
+    campaign, campaign_created = Campaign.objects.update_or_create(
+        slug=LAUNCH_WEEKEND["slug"], defaults=fields
+    )
+    blocks = {(b.street, b.hundred): b for b in Block.objects.filter(
+        street__in={street for street, _, _ in DEMO_RESIDENTS}
+    )}
+    now = timezone.now()
+    created_count = 0
+    for n, (street, hundred, trained) in enumerate(DEMO_RESIDENTS, start=1):
+        volunteer, created = Volunteer.objects.get_or_create(
+            phone=demo_phone(n),
+            defaults={
+                "name": f"Demo Neighbor {n}",
+                "email": f"demo{n}@example.org",
+                "language": [Language.SPANISH, Language.ENGLISH, Language.BOTH][n % 3],
+                "contact_methods": [ContactMethod.TEXT, ContactMethod.WHATSAPP]
+                if n % 2
+                else [ContactMethod.CALL],
+                "consent_at": now,
+                "consent_version": settings.CONSENT_VERSION,
+                "block": blocks.get((street, hundred)),
+                "zip_code": "19148" if hundred >= 1200 else "19147",
+                "ways_to_help": [WayToHelp.GET_TRAINED]
+                + ([WayToHelp.KNOCK_DOORS] if n % 2 else [WayToHelp.INTERPRET]),
+                "source": Volunteer.Source.ADMIN,
+                "notes": "Demo data",
+                "trained_at": now - datetime.timedelta(days=n) if trained else None,
+            },
+        )
+        created_count += created
+        campaign.volunteers.add(volunteer)
+    return campaign, campaign_created, created_count
+
+
+DEMO_ORGANIZER_USERNAME = "organizer"
+# What an organizer does in the admin: see and edit zones, blocks, campaigns
+# and volunteers; never delete (people's records are kept or anonymized).
+ORGANIZER_PERMISSIONS = [
+    f"{action}_{model}"
+    for model in ("zone", "block", "campaign", "volunteer")
+    for action in ("view", "add", "change")
+]
+
+
+@transaction.atomic
+def demo_organizer_ensure():
+    """Create the demo organizer account once, with a fresh random password.
+
+    Returns (user, password): password is None when the account already
+    existed; it is then left unchanged, so a second `make run` does not lock
+    anyone out. Staff, not superuser, with the organizer permissions."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+
+    User = get_user_model()
+    user = User.objects.filter(username=DEMO_ORGANIZER_USERNAME).first()
+    password = None
+    if user is None:
+        password = secrets.token_urlsafe(12)
+        user = User.objects.create_user(
+            username=DEMO_ORGANIZER_USERNAME, password=password, is_staff=True
+        )
+    permissions = Permission.objects.filter(
+        content_type__app_label__in=["zones", "signups"], codename__in=ORGANIZER_PERMISSIONS
+    )
+    user.user_permissions.add(*permissions)
+    return user, password

@@ -1,0 +1,44 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from signups.demo import demo_organizer_ensure, demo_signups_load
+from zones.demo import demo_zones_load
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo: South Philadelphia's blocks, the pilot zone, the "
+        "launch-weekend campaign, a dozen fake volunteers and a demo organizer "
+        "account. Safe to run again: it creates nothing twice and never "
+        "changes the organizer's password."
+    )
+
+    def handle(self, *args, **options):
+        zone, zone_created, blocks_created, blocks_updated = demo_zones_load()
+        self.stdout.write(
+            f"Zone {zone.slug}: {'created' if zone_created else 'up to date'}; "
+            f"blocks: {blocks_created} created, {blocks_updated} updated, "
+            f"{zone.blocks.count()} in the pilot."
+        )
+        campaign, campaign_created, volunteers_created = demo_signups_load()
+        self.stdout.write(
+            f"Campaign {campaign.slug}: {'created' if campaign_created else 'up to date'}; "
+            f"demo volunteers: {volunteers_created} created."
+        )
+
+        # Demo training sessions (trainings/demo.py) are loaded here, after
+        # the zone and the volunteers they refer to.
+
+        user, password = demo_organizer_ensure()
+        if password:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Demo organizer login: {user.username} / {password} "
+                    f"at http://127.0.0.1:8000/{settings.ADMIN_URL}"
+                )
+            )
+            self.stdout.write("This password is shown only once.")
+        else:
+            self.stdout.write(
+                f"Demo organizer account {user.username!r} exists; its password is unchanged."
+            )

@@ -1,0 +1,83 @@
+import re
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from signups.models import Campaign, Volunteer
+from zones.models import Block, CoverageLevel, Zone
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD_LINE = re.compile(r"Demo organizer login: organizer / (\S+) at http://127\.0\.0\.1:8000/admin/")
+
+
+def _load_demo():
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    return out.getvalue()
+
+
+def _counts():
+    User = get_user_model()
+    return (Zone.objects.count(), Block.objects.count(), Campaign.objects.count(),
+            Volunteer.objects.count(), User.objects.count())
+
+
+def test_it_loads_the_demo_and_prints_the_organizer_password_once():
+    first = _load_demo()
+
+    match = PASSWORD_LINE.search(first)
+    assert match, first
+    organizer = get_user_model().objects.get(username="organizer")
+    assert organizer.check_password(match.group(1))
+    assert organizer.is_staff and not organizer.is_superuser
+    campaign = Campaign.objects.get(slug="launch-weekend")
+    assert campaign.is_open
+    assert (campaign.starts_on.isoformat(), campaign.ends_on.isoformat()) == ("2026-11-21", "2026-11-22")
+    assert campaign.starts_on.weekday() == 5  # a Saturday
+    assert campaign.name_es and campaign.intro_es
+
+
+def test_a_second_run_creates_nothing_and_keeps_the_password():
+    first = _load_demo()
+    password = PASSWORD_LINE.search(first).group(1)
+    before = _counts()
+
+    second = _load_demo()
+
+    assert _counts() == before
+    assert "Demo organizer login" not in second
+    assert password not in second
+    assert "exists" in second
+    assert get_user_model().objects.get(username="organizer").check_password(password)
+
+
+def test_the_organizer_can_manage_zones_blocks_campaigns_and_volunteers_but_not_delete():
+    _load_demo()
+    organizer = get_user_model().objects.get(username="organizer")
+
+    for model in ("zones.zone", "zones.block", "signups.campaign", "signups.volunteer"):
+        app, name = model.split(".")
+        for action in ("view", "add", "change"):
+            assert organizer.has_perm(f"{app}.{action}_{name}")
+        assert not organizer.has_perm(f"{app}.delete_{name}")
+
+
+def test_demo_volunteers_are_obviously_fake_and_give_coverage_colors():
+    _load_demo()
+
+    volunteers = Volunteer.objects.all()
+    assert volunteers.count() == 12
+    for volunteer in volunteers:
+        assert volunteer.name.startswith("Demo Neighbor ")
+        assert volunteer.phone.startswith("+1215555010") or volunteer.phone.startswith("+1215555011")
+        assert volunteer.email.endswith("@example.org")
+        assert volunteer.block.zone.slug == "south-philly-pilot"
+        assert volunteer.campaigns.filter(slug="launch-weekend").exists()
+    levels = {
+        block.coverage_level
+        for block in Block.objects.filter(residents__isnull=False).distinct().with_coverage()
+    }
+    assert levels == {CoverageLevel.NONE, CoverageLevel.BELOW, CoverageLevel.AT_TARGET}
