@@ -12,6 +12,7 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -34,13 +35,18 @@ ALLOWED_HOSTS = env.list(
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, with a site that insists on the second factor.
+    "signups.admin_site.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "crispy_forms",
     "crispy_bootstrap5",
     "zones",
@@ -50,6 +56,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -57,8 +64,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Anyone logged in must pass a second factor before any other page.
+    "signups.staff_auth.SecondFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a lockout into its bilingual page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "resistance_zone.urls"
@@ -92,6 +104,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # process's memory. The database cache needs no extra service; production
 # may point CACHE_URL at Redis (redis://127.0.0.1:6379/0).
 CACHES = {"default": env.cache("CACHE_URL", default="dbcache://rz_cache")}
+
+# django-axes first: it refuses a locked-out user or address before the
+# password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -152,6 +171,37 @@ CONSENT_VERSION = "2026-11"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 
+# --- Staff sign-in: second factor and lockout ---------------------------------
+# Staff sessions last one working day at most, and end with the browser.
+SESSION_COOKIE_AGE = 60 * 60 * 8
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# The name shown in authenticator apps next to the code.
+OTP_TOTP_ISSUER = env("OTP_ISSUER", default="Resistance Zone")
+# Lock a username, and separately an address, after five failed logins in an
+# hour. The database handler keeps the count in PostgreSQL, so every gunicorn
+# worker (and every host) sees the same lockout.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = 1  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+AXES_CLIENT_IP_CALLABLE = "signups.protection.client_ip"
+# Failed attempts are kept for the lockout only: no user agent, no path
+# beyond what axes needs.
+AXES_VERBOSE = False
+# How many reverse proxies (nginx, a load balancer) stand in front of
+# gunicorn and append to X-Forwarded-For. 0: trust only the socket address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# --- Public forms: rate limit and bot traps ------------------------------------
+# Per address, per form, in a window of RATE_LIMIT_WINDOW seconds, counted
+# in the shared cache.
+RATE_LIMIT_POSTS = env.int("RATE_LIMIT_POSTS", default=30)
+RATE_LIMIT_WINDOW = env.int("RATE_LIMIT_WINDOW", default=600)
+# A person needs more than this to fill a form; a script does not.
+FORM_MIN_FILL_SECONDS = env.int("FORM_MIN_FILL_SECONDS", default=3)
+
 # --- Security ----------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
@@ -165,12 +215,51 @@ CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+
+def _tile_source(url):
+    """The scheme and host of MAP_TILE_URL, the one outside host pages may
+    load from (the organization's own choice of tile server)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if not (parts.scheme in ("http", "https") and parts.netloc):
+        return []
+    # "{s}.tile.example.org" names rotating subdomains: allow them all.
+    return [f"{parts.scheme}://{parts.netloc.replace('{s}', '*')}"]
+
+
+# Django's own Content-Security-Policy: scripts, styles, fonts only from our
+# static files, never inline; nothing may frame us; forms post only to us.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:", *_tile_source(MAP_TILE_URL)],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "manifest-src": [CSP.SELF],
+    "worker-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "frame-src": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+}
 
 # --- Logging: never personal data ---------------------------------------------
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Defense in depth: no code of ours logs personal data (a test proves
+    # it), and this filter blanks any email or phone number that slips in
+    # through a library's message.
+    "filters": {"scrub_personal_data": {"()": "signups.protection.ScrubPersonalData"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["scrub_personal_data"]}
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }

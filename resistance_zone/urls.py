@@ -8,6 +8,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
+from signups import staff_auth
 from signups import views as signup_views
 from zones import views as zone_views
 
@@ -21,6 +22,8 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/verify/", staff_auth.verify, name="otp-verify"),
+    path("login/enroll/", staff_auth.enroll, name="otp-enroll"),
     path("", include("signups.urls")),
     path("zones/", include("zones.urls")),
     path("", include("trainings.urls")),
