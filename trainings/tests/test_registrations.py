@@ -1,0 +1,161 @@
+import datetime
+import threading
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.utils import timezone
+
+from signups.tests.factories import VolunteerFactory
+from trainings.models import Registration, Session
+from trainings.services import (
+    TrainingError,
+    registration_calendar,
+    registration_cancel,
+    registration_create,
+    registration_send_reminders,
+)
+from trainings.tests.factories import RegistrationFactory, SessionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_registration_create_takes_a_seat():
+    session = SessionFactory(capacity=2)
+    registration = registration_create(session=session, volunteer=VolunteerFactory(), language="es")
+    assert registration.status == Registration.Status.REGISTERED
+    assert registration.language == "es"
+
+
+def test_past_capacity_goes_to_the_waitlist():
+    session = SessionFactory(capacity=1)
+    registration_create(session=session, volunteer=VolunteerFactory())
+    second = registration_create(session=session, volunteer=VolunteerFactory())
+    assert second.status == Registration.Status.WAITLISTED
+
+
+def test_registering_twice_returns_the_same_registration():
+    session = SessionFactory()
+    volunteer = VolunteerFactory()
+    first = registration_create(session=session, volunteer=volunteer)
+    second = registration_create(session=session, volunteer=volunteer)
+    assert first.pk == second.pk
+    assert Registration.objects.count() == 1
+
+
+def test_a_cancelled_or_past_session_refuses_registration():
+    cancelled = SessionFactory(status=Session.Status.CANCELLED)
+    past = SessionFactory(starts_at=timezone.now() - datetime.timedelta(hours=3))
+    for session in (cancelled, past):
+        with pytest.raises(TrainingError) as refused:
+            registration_create(session=session, volunteer=VolunteerFactory())
+        assert refused.value.code == "session_closed"
+    assert Registration.objects.count() == 0
+
+
+def test_cancelling_frees_the_seat_for_the_first_waitlisted():
+    session = SessionFactory(capacity=1)
+    seated = registration_create(session=session, volunteer=VolunteerFactory())
+    first_waiting = registration_create(session=session, volunteer=VolunteerFactory())
+    registration_create(session=session, volunteer=VolunteerFactory())
+    promoted = registration_cancel(registration=seated)
+    assert promoted.pk == first_waiting.pk
+    statuses = dict(Registration.objects.values_list("pk", "status"))
+    assert statuses[seated.pk] == Registration.Status.CANCELLED
+    assert statuses[first_waiting.pk] == Registration.Status.REGISTERED
+    assert list(statuses.values()).count(Registration.Status.WAITLISTED) == 1
+
+
+def test_a_promoted_person_is_emailed_in_their_language(django_capture_on_commit_callbacks):
+    session = SessionFactory(capacity=1)
+    seated = registration_create(session=session, volunteer=VolunteerFactory())
+    registration_create(session=session, volunteer=VolunteerFactory(email="ana@example.org"), language="es")
+    with django_capture_on_commit_callbacks(execute=True):
+        registration_cancel(registration=seated)
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["ana@example.org"]
+    assert "Se abrió un lugar" in mail.outbox[0].subject
+
+
+def test_cancelling_twice_promotes_once():
+    session = SessionFactory(capacity=1)
+    seated = registration_create(session=session, volunteer=VolunteerFactory())
+    registration_create(session=session, volunteer=VolunteerFactory())
+    registration_create(session=session, volunteer=VolunteerFactory())
+    registration_cancel(registration=seated)
+    assert registration_cancel(registration=seated) is None
+    assert Registration.objects.filter(status=Registration.Status.REGISTERED).count() == 1
+
+
+def test_cancelling_a_waitlisted_registration_promotes_nobody():
+    session = SessionFactory(capacity=1)
+    registration_create(session=session, volunteer=VolunteerFactory())
+    waiting = registration_create(session=session, volunteer=VolunteerFactory())
+    assert registration_cancel(registration=waiting) is None
+
+
+def test_registering_again_after_cancelling_rejoins_at_the_end():
+    session = SessionFactory(capacity=1)
+    volunteer = VolunteerFactory()
+    first = registration_create(session=session, volunteer=volunteer)
+    registration_cancel(registration=first)
+    registration_create(session=session, volunteer=VolunteerFactory())
+    again = registration_create(session=session, volunteer=volunteer)
+    assert again.pk == first.pk
+    assert again.status == Registration.Status.WAITLISTED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_registrations_racing_for_the_last_seat_get_one_seat():
+    if connection.vendor != "postgresql":
+        pytest.fail("This race needs PostgreSQL row locks.")
+    session = SessionFactory(capacity=1)
+    volunteers = [VolunteerFactory(), VolunteerFactory()]
+    barrier = threading.Barrier(2)
+    results, errors = [], []
+
+    def register(volunteer):
+        from django.db import connections
+
+        try:
+            barrier.wait()
+            results.append(registration_create(session=session, volunteer=volunteer).status)
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=register, args=(v,)) for v in volunteers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(results) == [Registration.Status.REGISTERED, Registration.Status.WAITLISTED]
+    assert Registration.objects.filter(status=Registration.Status.REGISTERED).count() == 1
+
+
+def test_reminders_go_once_to_registered_people_with_email(django_capture_on_commit_callbacks):
+    soon = SessionFactory(starts_at=timezone.now() + datetime.timedelta(hours=20))
+    later = SessionFactory(starts_at=timezone.now() + datetime.timedelta(days=3))
+    due = RegistrationFactory(session=soon, language="es")
+    RegistrationFactory(session=soon, status=Registration.Status.CANCELLED)
+    RegistrationFactory(session=soon, status=Registration.Status.WAITLISTED)
+    RegistrationFactory(session=soon, volunteer=VolunteerFactory(email=""))
+    RegistrationFactory(session=later)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert registration_send_reminders() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert registration_send_reminders() == 0
+    assert [m.to for m in mail.outbox] == [[due.volunteer.email]]
+    assert "Recordatorio" in mail.outbox[0].subject
+    assert soon.address in mail.outbox[0].body
+
+
+def test_the_calendar_file_speaks_the_persons_language_and_has_the_address():
+    session = SessionFactory()
+    registration = RegistrationFactory(session=session, language="es")
+    ics = registration_calendar(registration=registration).decode()
+    assert "BEGIN:VEVENT" in ics
+    assert session.topic.name_es in ics
+    assert "1409 S 9th St" in ics
