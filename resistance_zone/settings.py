@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     # Anyone logged in must pass a second factor before any other page.
     "signups.staff_auth.SecondFactorRequiredMiddleware",
+    # Who is acting, for the audit log.
+    "signups.audit.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a lockout into its bilingual page.
