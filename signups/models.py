@@ -225,3 +225,43 @@ class CanvassTeam(models.Model):
 
     def __str__(self):
         return _("{name} ({day})").format(name=self.name, day=self.get_day_display())
+
+
+class CanvassTeam(models.Model):
+    """Volunteers who knock on the same blocks on one day of a campaign.
+
+    Lives in signups because its members are Volunteers; zones reaches it
+    only through Block.canvass_teams (the canvass packet lists the teams)."""
+
+    class Day(models.TextChoices):
+        SATURDAY = "saturday", _("Saturday")
+        SUNDAY = "sunday", _("Sunday")
+
+    campaign = models.ForeignKey(
+        Campaign,
+        verbose_name=_("campaign"),
+        related_name="canvass_teams",
+        on_delete=models.PROTECT,
+    )
+    name = models.CharField(_("team name"), max_length=100)
+    day = models.CharField(pgettext_lazy("canvass", "day"), max_length=10, choices=Day)
+    members = models.ManyToManyField(
+        Volunteer, verbose_name=_("members"), related_name="canvass_teams", blank=True
+    )
+    blocks = models.ManyToManyField(
+        Block, verbose_name=_("blocks"), related_name="canvass_teams", blank=True
+    )
+    notes = models.TextField(_("organizer notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("canvass team")
+        verbose_name_plural = _("canvass teams")
+        ordering = ["campaign", "day", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "day", "name"], name="canvass_team_unique_name_per_day"
+            )
+        ]
+
+    def __str__(self):
+        return _("{name} ({day})").format(name=self.name, day=self.get_day_display())
