@@ -1,0 +1,135 @@
+"""Forms: an RSVP on the public session page, and the trainer's check-in,
+undo and walk-in forms (the phone's script posts the same fields)."""
+
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from signups.models import Language
+from signups.services import SignupError, email_normalize, phone_normalize
+from trainings.models import Session
+
+_ZIP = re.compile(r"^\d{5}$")
+
+
+class ContactFormMixin:
+    """Name, phone or email, language and address, checked as sign-up does."""
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError(_("Tell us your name."), code="required")
+        return name
+
+    def clean_phone(self):
+        try:
+            return phone_normalize(self.cleaned_data["phone"])
+        except SignupError as error:
+            raise forms.ValidationError(error.message, code=error.code) from None
+
+    def clean_email(self):
+        return email_normalize(self.cleaned_data["email"])
+
+    def clean(self):
+        data = super().clean()
+        if "phone" not in self.errors and "email" not in self.errors:
+            if not data.get("phone") and not data.get("email"):
+                self.add_error(
+                    "phone",
+                    forms.ValidationError(
+                        _("Give us a phone number or an email address, so we can reach you."),
+                        code="no_contact",
+                    ),
+                )
+        return data
+
+
+def _name_field(label):
+    return forms.CharField(label=label, max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+
+
+def _phone_field():
+    return forms.CharField(
+        label=_("Phone"),
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel", "type": "tel"}),
+    )
+
+
+def _email_field():
+    return forms.EmailField(
+        label=_("Email"), required=False, max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+
+
+class RegistrationForm(ContactFormMixin, forms.Form):
+    name = _name_field(_("Your name"))
+    phone = _phone_field()
+    email = _email_field()
+    language = forms.ChoiceField(
+        label=_("Which language do you prefer?"), choices=Language.choices, widget=forms.RadioSelect
+    )
+    address = forms.CharField(
+        label=_("Your street address (optional)"),
+        help_text=_("For example: 1123 S 9th St. We use it only to find your block."),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+    )
+    consent = forms.BooleanField(
+        label=_("I agree to be contacted about this training and the Community Resistance Zone."),
+        error_messages={"required": _("We can only register you if you agree to be contacted.")},
+    )
+
+
+class WalkInForm(ContactFormMixin, forms.Form):
+    name = _name_field(_("Name"))
+    phone = _phone_field()
+    email = _email_field()
+    language = forms.ChoiceField(label=_("Preferred language"), choices=Language.choices, widget=forms.RadioSelect)
+    address = forms.CharField(
+        label=_("Street address or ZIP code"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    consent = forms.BooleanField(
+        label=_("The person agrees to be contacted about the Community Resistance Zone."),
+        error_messages={"required": _("We need the person's consent to keep their contact.")},
+    )
+    nonce = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    at = forms.DateTimeField(widget=forms.HiddenInput, required=False)
+
+    def clean_address(self):
+        text = " ".join(self.cleaned_data["address"].split())
+        # A bare ZIP code is a ZIP code, not an address.
+        if _ZIP.match(text):
+            self.zip_code = text
+            return ""
+        self.zip_code = ""
+        return text
+
+
+class CheckInForm(forms.Form):
+    volunteer = forms.IntegerField(widget=forms.HiddenInput)
+    nonce = forms.UUIDField(widget=forms.HiddenInput)
+    at = forms.DateTimeField(widget=forms.HiddenInput, required=False)
+
+
+class UndoForm(forms.Form):
+    nonce = forms.UUIDField(widget=forms.HiddenInput)
+
+
+class SessionFilterForm(forms.Form):
+    language = forms.ChoiceField(
+        label=_("Language"),
+        required=False,
+        choices=[("", _("Any language")), *Session.Language.choices],
+    )
+    zone = forms.ChoiceField(label=_("Zone"), required=False, choices=[])
+
+    def __init__(self, *args, zones=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["zone"].choices = [("", _("Every zone")), *((z.slug, z.name) for z in zones)]

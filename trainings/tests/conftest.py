@@ -1,0 +1,35 @@
+import pytest
+
+from trainings.tests.factories import SessionFactory, UserFactory
+
+
+@pytest.fixture
+def trainer(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def log_in(otp_login):
+    """The one place trainer tests log in (password and second factor done),
+    for the test client. Browser tests copy this client's session cookie."""
+
+    def log_in(client, user):
+        otp_login(client, user)
+        return client
+
+    return log_in
+
+
+@pytest.fixture
+def trainer_client(client, trainer, log_in):
+    return log_in(client, trainer)
+
+
+@pytest.fixture
+def session_today(trainer):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    return SessionFactory(starts_at=now - timedelta(minutes=30), ends_at=now + timedelta(hours=1), trainers=[trainer])

@@ -1,0 +1,365 @@
+"""Public training pages (list, session and RSVP, confirmation, calendar file,
+"I can't come") and the trainer's check-in pages.
+
+Views stay thin: a lookup that 404s on what the person may not see, a form,
+a service call, a redirect. Check-in endpoints answer the phone's script with
+JSON and a plain form post with a redirect, so check-in works without
+JavaScript too.
+"""
+
+import datetime
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from signups.models import Volunteer
+from signups.services import SignupError
+from trainings.forms import CheckInForm, RegistrationForm, SessionFilterForm, UndoForm, WalkInForm
+from trainings.models import Attendance, Registration, Session
+from trainings.services import (
+    TrainingError,
+    attendance_record,
+    attendance_record_walk_in,
+    attendance_undo,
+    registration_calendar,
+    registration_cancel,
+    registration_create,
+    session_mark_done,
+    volunteer_for_training,
+)
+from zones.models import Zone
+
+# --- Public pages -------------------------------------------------------------
+
+
+@require_GET
+def session_list(request):
+    upcoming = Session.objects.upcoming()
+    # Only zones that have an upcoming session are worth offering.
+    zones = list(Zone.objects.filter(training_sessions__in=upcoming).distinct().order_by("name_en"))
+    form = SessionFilterForm(request.GET or None, zones=zones)
+    sessions = upcoming.with_counts().select_related("topic", "zone")
+    if form.is_valid():
+        language = form.cleaned_data["language"]
+        if language in (Session.Language.ENGLISH, Session.Language.SPANISH):
+            # A bilingual session suits a speaker of either language.
+            sessions = sessions.filter(language__in=[language, Session.Language.BILINGUAL])
+        elif language:
+            sessions = sessions.filter(language=language)
+        if form.cleaned_data["zone"]:
+            sessions = sessions.filter(zone__slug=form.cleaned_data["zone"])
+    return render(request, "trainings/session_list.html", {"sessions": sessions, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def session_detail(request, pk):
+    session = get_object_or_404(
+        Session.objects.with_counts().select_related("topic", "zone").exclude(status=Session.Status.DONE), pk=pk
+    )
+    form = RegistrationForm(
+        request.POST or None, initial={"language": translation.get_language()}
+    )
+    if request.method == "POST" and session.is_open_for_registration and form.is_valid():
+        data = form.cleaned_data
+        try:
+            volunteer = volunteer_for_training(
+                name=data["name"], phone=data["phone"], email=data["email"], language=data["language"],
+                address=data["address"], zip_code="", source=Volunteer.Source.FORM,
+            )
+            registration = registration_create(
+                session=session, volunteer=volunteer, language=translation.get_language()
+            )
+        except (SignupError, TrainingError) as error:
+            form.add_error(None, error.message)
+        else:
+            return redirect("trainings:registration", registration.cancel_token)
+    return render(request, "trainings/session_detail.html", {"session": session, "form": form})
+
+
+def _registration_by_token(token):
+    return get_object_or_404(
+        Registration.objects.select_related("session__topic", "volunteer"), cancel_token=token
+    )
+
+
+@never_cache
+@require_GET
+def registration_detail(request, token):
+    """The confirmation page: the only public page with the exact address,
+    reached through the secret link given to the person who registered."""
+    registration = _registration_by_token(token)
+    return render(
+        request,
+        "trainings/registration_detail.html",
+        {"registration": registration, "session": registration.session},
+    )
+
+
+@require_GET
+def registration_ics(request, token):
+    registration = _registration_by_token(token)
+    if registration.status != Registration.Status.REGISTERED:
+        raise Http404
+    response = HttpResponse(registration_calendar(registration=registration), content_type="text/calendar")
+    response["Content-Disposition"] = 'attachment; filename="training.ics"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+def registration_cancel_view(request, token):
+    registration = _registration_by_token(token)
+    registration_cancel(registration=registration)
+    messages.success(request, gettext("Your registration is cancelled. Thank you for letting us know."))
+    return redirect("trainings:registration", token)
+
+
+# --- Trainer pages ------------------------------------------------------------
+
+
+def _trainer_session(request, pk):
+    # Another trainer's session does not exist for this one.
+    return get_object_or_404(Session.objects.select_related("topic"), pk=pk, trainers=request.user)
+
+
+def _today_bounds():
+    today = timezone.localdate()
+    start = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
+    return start, start + datetime.timedelta(days=1)
+
+
+def offline_session_ids(user):
+    """What the phone may keep for offline use: today's sessions of this
+    trainer that are still open. Everything else it wipes."""
+    start, end = _today_bounds()
+    return list(
+        Session.objects.for_trainer(user)
+        .filter(status=Session.Status.SCHEDULED, starts_at__lt=end, ends_at__gte=start)
+        .values_list("pk", flat=True)
+    )
+
+
+@login_required
+@require_GET
+def trainer_home(request):
+    start, end = _today_bounds()
+    sessions = list(
+        Session.objects.for_trainer(request.user)
+        .exclude(status=Session.Status.CANCELLED)
+        .filter(ends_at__gte=start - datetime.timedelta(days=14))
+        .with_counts()
+        .select_related("topic")
+        .order_by("starts_at")
+    )
+    today = [s for s in sessions if s.starts_at < end and s.ends_at >= start]
+    upcoming = [s for s in sessions if s.starts_at >= end]
+    recent = [s for s in sessions if s.ends_at < start][::-1]
+    return render(
+        request,
+        "trainings/trainer_home.html",
+        {"today": today, "upcoming": upcoming, "recent": recent, "offline_ids": [s.pk for s in today if s.status == Session.Status.SCHEDULED]},
+    )
+
+
+def _roster_context(request, session):
+    """Everyone the trainer may check in, with their check-in, and the counts,
+    in three queries however long the roster is."""
+    registrations = list(
+        Registration.objects.filter(session=session)
+        .exclude(status=Registration.Status.CANCELLED)
+        .select_related("volunteer")
+        .order_by("volunteer__name", "pk")
+    )
+    attendances = {
+        a.volunteer_id: a for a in Attendance.objects.active().filter(session=session).select_related("volunteer")
+    }
+    rows = []
+    registered_ids = set()
+    for registration in registrations:
+        registered_ids.add(registration.volunteer_id)
+        rows.append(
+            {
+                "volunteer": registration.volunteer,
+                "waitlisted": registration.status == Registration.Status.WAITLISTED,
+                "attendance": attendances.get(registration.volunteer_id),
+            }
+        )
+    walk_ins = [a for a in attendances.values() if a.volunteer_id not in registered_ids]
+    for attendance in sorted(walk_ins, key=lambda a: a.volunteer.name.lower()):
+        rows.append({"volunteer": attendance.volunteer, "waitlisted": False, "attendance": attendance})
+    registered_count = sum(1 for r in registrations if r.status == Registration.Status.REGISTERED)
+    private = session.roster_is_private(registered_count)
+    query = " ".join(request.GET.get("q", "").split())[:60]
+    if query:
+        folded = query.casefold()
+        for row in rows:
+            row["match"] = folded in row["volunteer"].name.casefold()
+    else:
+        for row in rows:
+            row["match"] = not private
+    return {
+        "session": session,
+        "rows": rows,
+        "query": query,
+        "private": private,
+        "counts": {
+            "checked_in": len(attendances),
+            "registered": registered_count,
+            "walk_ins": sum(1 for a in attendances.values() if a.walk_in),
+        },
+        "walk_in_form": WalkInForm(initial={"nonce": uuid.uuid4(), "language": translation.get_language()}),
+        "new_nonce": uuid.uuid4,
+        "offline": {
+            "session": session.pk,
+            "allowed": offline_session_ids(request.user),
+            "checkin": reverse("trainings:checkin", args=[session.pk]),
+            "undo": reverse("trainings:undo", args=[session.pk]),
+            "walkin": reverse("trainings:walk-in", args=[session.pk]),
+        },
+    }
+
+
+@never_cache
+@login_required
+@require_GET
+def roster(request, pk):
+    session = _trainer_session(request, pk)
+    return render(request, "trainings/roster.html", _roster_context(request, session))
+
+
+def _wants_json(request):
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _counts(session):
+    active = Attendance.objects.active().filter(session=session)
+    return {
+        "checked_in": active.count(),
+        "walk_ins": active.filter(walk_in=True).count(),
+    }
+
+
+def _answer(request, session, *, ok, message, code="ok", status=200, nonce=None):
+    """JSON for the phone's script, a redirect with a message for a form."""
+    if _wants_json(request):
+        body = {"ok": ok, "code": code, "message": str(message)}
+        if nonce is not None:
+            body["nonce"] = str(nonce)
+        if ok:
+            body["counts"] = _counts(session)
+        return JsonResponse(body, status=status)
+    (messages.success if ok else messages.error)(request, message)
+    return redirect("trainings:roster", session.pk)
+
+
+def _form_error(form):
+    for errors in form.errors.values():
+        return errors[0]
+    return gettext("Something is missing in this form.")
+
+
+@login_required
+@require_POST
+def checkin(request, pk):
+    session = _trainer_session(request, pk)
+    form = CheckInForm(request.POST)
+    if not form.is_valid():
+        return _answer(request, session, ok=False, message=_form_error(form), code="invalid", status=400)
+    # Only someone on this session's list: a walk-in goes through the walk-in form.
+    registration = (
+        Registration.objects.filter(session=session, volunteer_id=form.cleaned_data["volunteer"])
+        .select_related("volunteer")
+        .first()
+    )
+    if registration is None:
+        raise Http404
+    volunteer = registration.volunteer
+    try:
+        attendance = attendance_record(
+            session=session, volunteer=volunteer, nonce=form.cleaned_data["nonce"],
+            at=form.cleaned_data["at"], by=request.user,
+        )
+    except TrainingError as error:
+        return _answer(request, session, ok=False, message=error.message, code=error.code, status=409)
+    return _answer(
+        request, session, ok=True, nonce=attendance.nonce,
+        message=gettext("{name} is checked in.").format(name=volunteer.name),
+    )
+
+
+@login_required
+@require_POST
+def undo(request, pk):
+    session = _trainer_session(request, pk)
+    form = UndoForm(request.POST)
+    if not form.is_valid():
+        return _answer(request, session, ok=False, message=_form_error(form), code="invalid", status=400)
+    attendance = attendance_undo(session=session, nonce=form.cleaned_data["nonce"], by=request.user)
+    if attendance is None:
+        # Already undone, or never arrived: either way nothing to undo.
+        return _answer(request, session, ok=True, message=gettext("Nothing to undo."), code="noop")
+    return _answer(
+        request, session, ok=True, nonce=attendance.nonce,
+        message=gettext("The check-in of {name} is undone.").format(name=attendance.volunteer.name),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def walk_in(request, pk):
+    session = _trainer_session(request, pk)
+    if request.method == "GET":
+        form = WalkInForm(initial={"nonce": uuid.uuid4(), "language": translation.get_language()})
+        return render(request, "trainings/walk_in.html", {"session": session, "form": form})
+    form = WalkInForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            attendance = attendance_record_walk_in(
+                session=session, nonce=data["nonce"] or uuid.uuid4(), name=data["name"], phone=data["phone"],
+                email=data["email"], language=data["language"], address=data["address"],
+                zip_code=form.zip_code, consent=data["consent"], at=data["at"], by=request.user,
+            )
+        except (SignupError, TrainingError) as error:
+            if _wants_json(request):
+                return _answer(request, session, ok=False, message=error.message, code=error.code, status=409)
+            form.add_error(None, error.message)
+        else:
+            return _answer(
+                request, session, ok=True, nonce=attendance.nonce,
+                message=gettext("{name} is checked in.").format(name=attendance.volunteer.name),
+            )
+    elif _wants_json(request):
+        return JsonResponse(
+            {"ok": False, "code": "invalid", "message": str(_form_error(form)), "errors": form.errors},
+            status=400,
+        )
+    return render(request, "trainings/walk_in.html", {"session": session, "form": form}, status=400)
+
+
+@login_required
+@require_POST
+def mark_done(request, pk):
+    session = _trainer_session(request, pk)
+    try:
+        session_mark_done(session=session)
+    except TrainingError as error:
+        messages.error(request, error.message)
+        return redirect("trainings:roster", session.pk)
+    messages.success(request, gettext("The session is marked done."))
+    return redirect("trainings:trainer")
+
+
+@require_GET
+def signed_out(request):
+    """Where a trainer lands after logging out: its script wipes everything
+    the phone kept for offline check-in."""
+    return render(request, "trainings/signed_out.html")
