@@ -1,7 +1,18 @@
+import hashlib
+import json
+
+from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
 from django.db import connection
 from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from zones.coverage import zone_coverage_summaries, zone_coverage_summary
+from zones.models import Block, CoverageLevel, Zone
 
 
 @never_cache
@@ -14,3 +25,95 @@ def healthz(request):
     except Exception:
         return HttpResponse("not ok", status=503, content_type="text/plain")
     return HttpResponse("ok", content_type="text/plain")
+
+
+# --- Zone progress (public) and the coverage map (staff) ----------------------
+
+def index(request):
+    """Every zone's progress, as totals only: no block, no count per block
+    and no name, because a small count on a named block can point at a
+    person. Two queries whatever the number of zones and blocks."""
+    zones = list(Zone.objects.exclude(status=Zone.Status.PLANNED))
+    summaries = zone_coverage_summaries(zones=zones)
+    rows = [{"zone": zone, "coverage": summaries[zone.pk]} for zone in zones]
+    return render(request, "zones/index.html", {"rows": rows})
+
+
+def _volunteers_admin_url():
+    try:
+        return reverse("admin:signups_volunteer_changelist")
+    except NoReverseMatch:  # the volunteer admin is not installed
+        return ""
+
+
+@staff_member_required
+@require_GET
+def zone_map(request, slug=None):
+    """The coverage map of one zone (or of every block, without a slug). The
+    page itself carries no block data: zone_map.js fetches the GeoJSON."""
+    zone = get_object_or_404(Zone, slug=slug) if slug else None
+    if zone is not None:
+        geojson_url = reverse("zones:blocks_geojson", args=[zone.slug])
+        summary = zone_coverage_summary(zone=zone)
+    else:
+        geojson_url = reverse("zones:all_blocks_geojson")
+        summary = None
+    context = {
+        "zone": zone,
+        "summary": summary,
+        "geojson_url": geojson_url,
+        "volunteers_url": _volunteers_admin_url(),
+        "tile_url": settings.MAP_TILE_URL,
+        "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+        "levels": CoverageLevel.choices,
+    }
+    return render(request, "zones/map.html", context)
+
+
+@staff_member_required
+@require_GET
+def blocks_geojson(request, slug=None):
+    """Blocks with their coverage as a GeoJSON FeatureCollection: one zone's,
+    or every block (all South Philadelphia in one response). One query for
+    the blocks, whatever their number.
+
+    Cacheable by the organizer's own browser only: `private` keeps shared
+    proxies from storing per-block counts, and the ETag lets a phone on a
+    weak signal revalidate without downloading it again."""
+    blocks = Block.objects.filter(geometry__isnull=False).select_related("zone")
+    if slug:
+        zone = get_object_or_404(Zone, slug=slug)
+        blocks = blocks.filter(zone=zone)
+    labels = dict(CoverageLevel.choices)
+    features = [
+        {
+            "type": "Feature",
+            "id": block.pk,
+            "geometry": block.geometry,
+            "properties": {
+                "id": block.pk,
+                "name": str(block.name),
+                "cross_streets": str(block.cross_streets),
+                "zone": block.zone.name if block.zone else "",
+                "level": block.coverage_level,
+                "level_label": str(labels[block.coverage_level]),
+                "residents": block.resident_count,
+                "trained": block.trained_count,
+                "needing_refresher": block.refresher_count,
+            },
+        }
+        for block in blocks.with_coverage().order_by("street", "hundred")
+    ]
+    body = json.dumps(
+        {"type": "FeatureCollection", "features": features},
+        separators=(",", ":"),
+        ensure_ascii=False,
+    ).encode()
+    etag = '"%s"' % hashlib.sha256(body).hexdigest()[:32]
+    response = get_conditional_response(request, etag=etag)
+    if response is None:
+        response = HttpResponse(body, content_type="application/geo+json")
+    response["ETag"] = etag
+    patch_cache_control(response, private=True, max_age=60)
+    patch_vary_headers(response, ["Cookie", "Accept-Language"])
+    return response

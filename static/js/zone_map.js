@@ -1,0 +1,73 @@
+/* The staff coverage map. Reads its URLs from data-* attributes (the CSP
+   allows no inline script), fetches the blocks as GeoJSON and colors each
+   block by coverage level. Labels come from the djangojs catalog. */
+(function () {
+  "use strict";
+  var element = document.getElementById("zone-map");
+  if (!element || typeof L === "undefined") { return; }
+  var t = window.gettext || function (s) { return s; };
+  var interpolate = window.interpolate || function (fmt, obj) {
+    return fmt.replace(/%\((\w+)\)s/g, function (m, k) { return String(obj[k]); });
+  };
+  var nt = window.ngettext || function (singular, plural, n) { return n === 1 ? singular : plural; };
+  var status = document.getElementById("zone-map-status");
+  var COLORS = { none: "#c62828", below: "#f9a825", at_target: "#2e7d32" };
+
+  // Canvas draws all South Philadelphia's blocks quickly, and its tolerance
+  // widens each thin line into a target a finger can hit.
+  var map = L.map(element, { zoomSnap: 0.5, renderer: L.canvas({ tolerance: 12 }) });
+  map.setView([39.925, -75.17], 14);
+  var tileUrl = element.dataset.tileUrl;
+  if (tileUrl) {
+    L.tileLayer(tileUrl, { maxZoom: 19, attribution: element.dataset.tileAttribution || "" }).addTo(map);
+  }
+
+  function text(tag, value, className) {
+    var node = document.createElement(tag);
+    node.textContent = value;
+    if (className) { node.className = className; }
+    return node;
+  }
+
+  function popup(properties) {
+    // Built with DOM nodes, not HTML strings: street names are data.
+    var box = document.createElement("div");
+    box.appendChild(text("strong", properties.name));
+    if (properties.cross_streets) { box.appendChild(text("div", properties.cross_streets)); }
+    if (properties.zone) { box.appendChild(text("div", interpolate(t("Zone: %(zone)s"), { zone: properties.zone }, true))); }
+    box.appendChild(text("div", properties.level_label));
+    box.appendChild(text("div", interpolate(t("Residents signed up: %(count)s"), { count: properties.residents }, true)));
+    box.appendChild(text("div", interpolate(t("Trained: %(count)s"), { count: properties.trained }, true)));
+    var base = element.dataset.volunteersUrl;
+    if (base) {
+      var link = text("a", t("See its volunteers in the admin"));
+      link.href = base + "?block__id__exact=" + encodeURIComponent(properties.id);
+      box.appendChild(link);
+    }
+    return box;
+  }
+
+  fetch(element.dataset.geojsonUrl, { credentials: "same-origin", headers: { Accept: "application/geo+json" } })
+    .then(function (response) {
+      if (!response.ok) { throw new Error(String(response.status)); }
+      return response.json();
+    })
+    .then(function (data) {
+      var layer = L.geoJSON(data, {
+        style: function (feature) {
+          return { color: COLORS[feature.properties.level] || "#555", weight: 6, opacity: 0.9, lineCap: "round" };
+        },
+        onEachFeature: function (feature, line) {
+          line.bindPopup(function () { return popup(feature.properties); });
+        }
+      }).addTo(map);
+      var count = data.features.length;
+      if (count) { map.fitBounds(layer.getBounds(), { padding: [12, 12] }); }
+      status.textContent = interpolate(
+        nt("%(count)s block drawn.", "%(count)s blocks drawn.", count), { count: count }, true
+      );
+    })
+    .catch(function () {
+      status.textContent = t("The blocks could not be loaded. Check your connection and reload the page.");
+    });
+}());

@@ -1,0 +1,279 @@
+"""Organizers' admin for zones and blocks.
+
+Coverage shows in both lists: per block from Block.objects.with_coverage()
+(the changelist's one query), per zone from zone_coverage_summaries() (one
+more query for the page's zones), so neither list grows in queries with rows.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.contrib.admin.views.main import ChangeList
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from zones.assigning import ZoneAssignError, zone_assign_blocks
+from zones.coverage import zone_coverage_summaries, zone_coverage_summary
+from zones.models import Block, CoverageLevel, Zone
+from zones.packets import packet_response
+
+
+class ZoneChangeList(ChangeList):
+    def get_results(self, request):
+        super().get_results(request)
+        summaries = zone_coverage_summaries(zones=self.result_list)
+        for zone in self.result_list:
+            zone.coverage = summaries[zone.pk]
+
+
+class AssignBlocksForm(forms.Form):
+    street = forms.CharField(
+        label=_("street"), max_length=80, help_text=_("As on a street sign, e.g. “S 9th St”.")
+    )
+    from_hundred = forms.IntegerField(label=_("from hundred"), min_value=0, max_value=99900)
+    to_hundred = forms.IntegerField(label=_("to hundred"), min_value=0, max_value=99900)
+    reassign = forms.BooleanField(
+        label=_("also move blocks that are in another zone"), required=False
+    )
+
+
+@admin.register(Zone)
+class ZoneAdmin(admin.ModelAdmin):
+    list_display = (
+        "name_en", "status", "target_per_block", "block_total", "blocks_none", "blocks_below",
+        "blocks_at_target", "percent_with_trained", "residents", "trained", "needing_refresher",
+    )
+    list_filter = ("status",)
+    search_fields = ("name_en", "name_es", "slug")
+    prepopulated_fields = {"slug": ("name_en",)}
+    readonly_fields = ("coverage_summary",)
+    fieldsets = (
+        (None, {"fields": ("slug", "status", "target_per_block")}),
+        (_("English"), {"fields": ("name_en", "description_en")}),
+        (_("Spanish"), {"fields": ("name_es", "description_es")}),
+        (_("Coverage"), {"fields": ("coverage_summary",)}),
+        (_("Boundary"), {"fields": ("boundary",), "classes": ("collapse",)}),
+    )
+    actions = ("print_uncovered_packets",)
+
+    def get_changelist(self, request, **kwargs):
+        return ZoneChangeList
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:zone_id>/assign-blocks/",
+                self.admin_site.admin_view(self.assign_blocks_view),
+                name="zones_zone_assign_blocks",
+            ),
+            path(
+                "<int:zone_id>/packet/",
+                self.admin_site.admin_view(self.packet_view),
+                name="zones_zone_packet",
+            ),
+        ] + super().get_urls()
+
+    # --- List columns: from the summary ZoneChangeList attached ---------------
+    @admin.display(description=_("blocks"))
+    def block_total(self, zone):
+        return zone.coverage.blocks
+
+    @admin.display(description=_("no trained neighbor"))
+    def blocks_none(self, zone):
+        return zone.coverage.none
+
+    @admin.display(description=_("below target"))
+    def blocks_below(self, zone):
+        return zone.coverage.below
+
+    @admin.display(description=_("at target"))
+    def blocks_at_target(self, zone):
+        return zone.coverage.at_target
+
+    @admin.display(description=_("% of blocks with a trained neighbor"))
+    def percent_with_trained(self, zone):
+        return f"{zone.coverage.percent_with_trained}%"
+
+    @admin.display(description=_("residents"))
+    def residents(self, zone):
+        return zone.coverage.residents
+
+    @admin.display(description=_("trained"))
+    def trained(self, zone):
+        return zone.coverage.trained
+
+    @admin.display(description=_("need a refresher"))
+    def needing_refresher(self, zone):
+        return zone.coverage.needing_refresher
+
+    @admin.display(description=_("coverage"))
+    def coverage_summary(self, zone):
+        if not zone.pk:
+            return "-"
+        summary = zone_coverage_summary(zone=zone)
+        return gettext(
+            "{blocks} blocks: {none} with no trained neighbor, {below} below target, "
+            "{at_target} at target ({percent}% with a trained neighbor). {residents} residents "
+            "signed up, {trained} trained, {refresher} need a refresher."
+        ).format(
+            blocks=summary.blocks, none=summary.none, below=summary.below,
+            at_target=summary.at_target, percent=summary.percent_with_trained,
+            residents=summary.residents, trained=summary.trained,
+            refresher=summary.needing_refresher,
+        )
+
+    # --- Drawing a zone from blocks ----------------------------------------------
+    def assign_blocks_view(self, request, zone_id):
+        zone = get_object_or_404(Zone, pk=zone_id)
+        if not self.has_change_permission(request, zone):
+            raise PermissionDenied
+        form = AssignBlocksForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                result = zone_assign_blocks(zone=zone, **form.cleaned_data)
+            except ZoneAssignError as error:
+                form.add_error("street", error.message)
+            else:
+                self.message_user(
+                    request,
+                    gettext(
+                        "{street}: {assigned} blocks added to {zone}; {already} were already in it; "
+                        "{others} are in another zone and stayed there."
+                    ).format(
+                        street=result.street, assigned=result.assigned, zone=zone,
+                        already=result.already_in_zone, others=result.in_other_zones,
+                    ),
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(request.path)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": zone,
+            "form": form,
+            "title": gettext("Add blocks to {zone} by street and hundreds").format(zone=zone),
+        }
+        return TemplateResponse(request, "admin/zones/zone/assign_blocks.html", context)
+
+    # --- Canvass packets --------------------------------------------------------
+    def packet_view(self, request, zone_id):
+        zone = get_object_or_404(Zone, pk=zone_id)
+        blocks = (
+            Block.objects.filter(zone=zone)
+            .with_coverage()
+            .filter(coverage_level=CoverageLevel.NONE)
+        )
+        return packet_response(request, blocks=blocks, day=request.GET.get("day", ""))
+
+    @admin.action(description=_("Print canvass packet for blocks with no trained neighbor"))
+    def print_uncovered_packets(self, request, queryset):
+        blocks = (
+            Block.objects.filter(zone__in=queryset)
+            .with_coverage()
+            .filter(coverage_level=CoverageLevel.NONE)
+        )
+        return packet_response(request, blocks=blocks, day="")
+
+
+class CoverageLevelFilter(admin.SimpleListFilter):
+    title = _("coverage")
+    parameter_name = "coverage"
+
+    def lookups(self, request, model_admin):
+        return CoverageLevel.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in CoverageLevel.values:
+            return queryset.filter(coverage_level=self.value())
+        return queryset
+
+
+@admin.register(Block)
+class BlockAdmin(admin.ModelAdmin):
+    list_display = (
+        "street", "hundred", "from_street", "to_street", "zone", "resident_count",
+        "trained_count", "coverage",
+    )
+    list_filter = (CoverageLevelFilter, "zone")
+    list_select_related = ("zone",)
+    search_fields = ("street", "from_street", "to_street")
+    autocomplete_fields = ("zone",)
+    readonly_fields = ("residents_link",)
+    fields = ("street", "hundred", "from_street", "to_street", "zone", "geometry", "residents_link")
+    actions = ("print_packet", "remove_from_zone")
+    list_per_page = 100
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_coverage()
+
+    def get_urls(self):
+        return [
+            path(
+                "team-packet/",
+                self.admin_site.admin_view(self.team_packet_view),
+                name="zones_block_team_packet",
+            ),
+        ] + super().get_urls()
+
+    def team_packet_view(self, request):
+        """The packet of one canvass team's blocks (linked from the canvass
+        team admin). The team is reached through Block.canvass_teams, since
+        zones does not import signups."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        try:
+            team_id = int(request.GET.get("team", ""))
+        except ValueError:
+            team_id = None
+        day = request.GET.get("day", "")
+        blocks = Block.objects.filter(canvass_teams__id=team_id).distinct()
+        return packet_response(request, blocks=blocks, day=day if day in ("saturday", "sunday") else "")
+
+    @admin.display(description=_("residents"), ordering="resident_count")
+    def resident_count(self, block):
+        return block.resident_count
+
+    @admin.display(description=_("trained"), ordering="trained_count")
+    def trained_count(self, block):
+        return block.trained_count
+
+    @admin.display(description=_("coverage"), ordering="trained_count")
+    def coverage(self, block):
+        return CoverageLevel(block.coverage_level).label
+
+    @admin.display(description=_("residents"))
+    def residents_link(self, block):
+        if not block.pk:
+            return "-"
+        try:
+            url = reverse("admin:signups_volunteer_changelist")
+        except NoReverseMatch:  # the volunteer admin is not installed
+            return block.resident_count
+        return format_html(
+            '<a href="{}?block__id__exact={}">{}</a>',
+            url, block.pk,
+            ngettext("%(count)d volunteer", "%(count)d volunteers", block.resident_count)
+            % {"count": block.resident_count},
+        )
+
+    @admin.action(description=_("Print canvass packet"))
+    def print_packet(self, request, queryset):
+        return packet_response(request, blocks=queryset, day=request.POST.get("day", ""))
+
+    @admin.action(description=_("Remove from their zone"))
+    def remove_from_zone(self, request, queryset):
+        # By primary key: an UPDATE cannot carry the coverage annotations.
+        pks = list(queryset.values_list("pk", flat=True))
+        count = Block.objects.filter(pk__in=pks).update(zone=None)
+        self.message_user(
+            request,
+            ngettext("%(count)d block removed from its zone.", "%(count)d blocks removed from their zone.", count)
+            % {"count": count},
+        )
+

@@ -1,0 +1,200 @@
+"""Printable canvass packets: one page per block, English and Spanish side
+by side, with a small map drawn from the block's own geometry (no tiles, no
+JavaScript: it prints the same on any printer) and a QR code to the sign-up
+form with the block preselected."""
+
+import math
+
+import segno
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import translation
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, pgettext
+
+from zones.importing import block_shape
+from zones.models import Block
+from zones.streets import display_street
+
+PACKET_LANGUAGES = ("en", "es")
+MAP_WIDTH, MAP_HEIGHT, MAP_PADDING = 320, 200, 28
+
+
+def _lines_of(geometry):
+    if not geometry:
+        return []
+    if geometry.get("type") == "LineString":
+        return [geometry.get("coordinates") or []]
+    if geometry.get("type") == "MultiLineString":
+        return geometry.get("coordinates") or []
+    return []
+
+
+def block_map_svg(block, context_blocks=()):
+    """A small SVG map of `block`: its line in bold, the blocks around it in
+    grey, its cross streets written at its ends. Empty when the block has no
+    geometry."""
+    line = block_shape(block.geometry)
+    if line is None:
+        return ""
+    west, south, east, north = line.bounds
+    # Show about a block's length around it, so the corners are readable.
+    margin = max(east - west, north - south, 0.0005) * 0.6
+    west, south, east, north = west - margin, south - margin, east + margin, north + margin
+    # Longitude degrees are shorter than latitude ones at this latitude.
+    x_scale = math.cos(math.radians((south + north) / 2))
+    width_deg, height_deg = (east - west) * x_scale, north - south
+    scale = min(
+        (MAP_WIDTH - 2 * MAP_PADDING) / width_deg, (MAP_HEIGHT - 2 * MAP_PADDING) / height_deg
+    )
+    off_x = (MAP_WIDTH - width_deg * scale) / 2
+    off_y = (MAP_HEIGHT - height_deg * scale) / 2
+
+    def xy(point):
+        return (
+            round(off_x + (point[0] - west) * x_scale * scale, 1),
+            round(off_y + (north - point[1]) * scale, 1),
+        )
+
+    def path(coordinates):
+        return " ".join(
+            f"{'M' if i == 0 else 'L'}{x},{y}" for i, (x, y) in enumerate(xy(p) for p in coordinates)
+        )
+
+    def inside(other):
+        o_west, o_south, o_east, o_north = other.bounds
+        return not (o_east < west or o_west > east or o_north < south or o_south > north)
+
+    context_paths = []
+    for other in context_blocks:
+        if other.pk == block.pk:
+            continue
+        other_line = block_shape(other.geometry)
+        if other_line is not None and inside(other_line):
+            context_paths.extend(path(part) for part in _lines_of(other.geometry))
+    block_paths = [path(part) for part in _lines_of(block.geometry)]
+
+    labels = []
+    coords = [p for part in _lines_of(block.geometry) for p in part]
+    if coords and block.from_street:
+        labels.append((xy(coords[0]), display_street(block.from_street)))
+    if coords and block.to_street and len(coords) > 1:
+        labels.append((xy(coords[-1]), display_street(block.to_street)))
+
+    return format_html(
+        '<svg class="block-map" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" '
+        'aria-label="{label}"><rect class="block-map-bg" width="{w}" height="{h}"/>{context}{lines}{labels}</svg>',
+        w=MAP_WIDTH, h=MAP_HEIGHT, label=block.name,
+        context=format_html_join("", '<path class="block-map-context" d="{}"/>', ((d,) for d in context_paths)),
+        lines=format_html_join("", '<path class="block-map-block" d="{}"/>', ((d,) for d in block_paths)),
+        labels=format_html_join(
+            "",
+            '<text class="block-map-label" x="{}" y="{}" text-anchor="middle">{}</text>',
+            (
+                (
+                    min(max(x, 60), MAP_WIDTH - 60),
+                    min(max(y + (-8 if y > MAP_HEIGHT / 2 else 16), 12), MAP_HEIGHT - 6),
+                    text,
+                )
+                for (x, y), text in labels
+            ),
+        ),
+    )
+
+
+def join_url(request, block, *, language=None):
+    """The absolute sign-up link printed on a block's page."""
+    with translation.override(language or translation.get_language()):
+        path = reverse("signups:join")
+    return request.build_absolute_uri(f"{path}?block={block.pk}")
+
+
+def qr_svg(url):
+    return mark_safe(  # segno writes only its own SVG markup; the URL is ours
+        segno.make(url, error="m").svg_inline(scale=3, svgclass="qr-code", lineclass=None)
+    )
+
+
+def _teams_of(block, day):
+    teams = [team for team in block.canvass_teams.all() if not day or team.day == day]
+    return sorted(teams, key=lambda team: (team.day != "saturday", team.name))
+
+
+def _side(block, teams, language):
+    """One language's half of a block's page."""
+    with translation.override(language):
+        return render_to_string(
+            "zones/packet_side.html",
+            {
+                "block": block,
+                "zone_name": block.zone.name if block.zone else "",
+                "teams": [
+                    {
+                        "name": team.name,
+                        "day": team.get_day_display(),
+                        "members": ", ".join(sorted(member.name for member in team.members.all())),
+                    }
+                    for team in teams
+                ],
+                "language": language,
+            },
+        )
+
+
+def _both(message_id, context=None):
+    """The same label in English and in Spanish, for the tally's headings."""
+    texts = []
+    for language in PACKET_LANGUAGES:
+        with translation.override(language):
+            texts.append(pgettext(context, message_id) if context else gettext(message_id))
+    return " / ".join(texts)
+
+
+def packet_pages(request, *, blocks, day=""):
+    """The pages of a packet: one per block, in street order."""
+    blocks = list(
+        blocks.select_related("zone")
+        .prefetch_related("canvass_teams__members")
+        .order_by("street", "hundred")
+    )
+    zone_ids = {block.zone_id for block in blocks if block.zone_id}
+    context_blocks = list(Block.objects.filter(zone_id__in=zone_ids).only("id", "geometry"))
+    pages = []
+    for block in blocks:
+        teams = _teams_of(block, day)
+        url = join_url(request, block)
+        pages.append(
+            {
+                "block": block,
+                "sides": [_side(block, teams, language) for language in PACKET_LANGUAGES],
+                "map": block_map_svg(block, context_blocks),
+                "qr": qr_svg(url),
+                "url": url,
+            }
+        )
+    return pages
+
+
+def packet_response(request, *, blocks, day=""):
+    """Render the printable packet for `blocks` (a Block queryset). With
+    `day` ("saturday" / "sunday") only that day's canvass teams are listed."""
+    pages = packet_pages(request, blocks=blocks, day=day)
+    tally_headings = [
+        _both("House number"),
+        _both("No answer"),
+        _both("Talked"),
+        _both("Signed up"),
+        _both("Notes"),
+    ]
+    return TemplateResponse(
+        request,
+        "zones/packet.html",
+        {
+            "pages": pages,
+            "tally_headings": tally_headings,
+            "tally_rows": range(14),
+            "title": _both("Canvass packet"),
+        },
+    )

@@ -1,0 +1,159 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from signups.tests.factories import VolunteerFactory
+from zones.models import Block
+from zones.tests.factories import BlockFactory, ZoneFactory
+
+
+@pytest.fixture
+def staff(django_user_model):
+    return django_user_model.objects.create_user(
+        username="organizer", password="a long enough password", is_staff=True, is_superuser=True
+    )
+
+
+@pytest.fixture
+def staff_client(client, staff, otp_login):
+    otp_login(client, staff)
+    return client
+
+
+@pytest.fixture
+def zone(db):
+    return ZoneFactory(slug="pilot", name_en="Pilot", name_es="Piloto", target_per_block=2)
+
+
+def test_anonymous_users_get_no_block_data(client, zone):
+    BlockFactory(zone=zone)
+    for url in (
+        reverse("zones:blocks_geojson", args=["pilot"]),
+        reverse("zones:all_blocks_geojson"),
+        reverse("zones:map", args=["pilot"]),
+        reverse("zones:map_all"),
+    ):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert "S 9th St" not in response.content.decode()
+        assert "login" in response["Location"]
+
+
+def test_non_staff_users_get_no_block_data(client, zone, django_user_model):
+    BlockFactory(zone=zone)
+    user = django_user_model.objects.create_user(username="neighbor", password="x" * 20)
+    client.force_login(user)
+
+    response = client.get(reverse("zones:blocks_geojson", args=["pilot"]))
+
+    assert response.status_code == 302
+
+
+def test_geojson_is_a_feature_collection_of_the_zones_blocks(staff_client, zone):
+    block = BlockFactory(zone=zone, street="S 9TH ST", hundred=1100,
+                         from_street="WASHINGTON AVE", to_street="FEDERAL ST")
+    VolunteerFactory(block=block, trained_at=timezone.now() - datetime.timedelta(days=1))
+    VolunteerFactory(block=block)
+    BlockFactory(zone=ZoneFactory())  # another zone's block
+    BlockFactory(zone=zone, geometry=None)  # nothing to draw
+
+    response = staff_client.get(reverse("zones:blocks_geojson", args=["pilot"]))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/geo+json"
+    data = response.json()
+    assert data["type"] == "FeatureCollection"
+    assert len(data["features"]) == 1
+    feature = data["features"][0]
+    assert feature["type"] == "Feature"
+    assert feature["geometry"]["type"] == "LineString"
+    assert all(len(point) == 2 for point in feature["geometry"]["coordinates"])
+    assert feature["properties"] == {
+        "id": block.pk,
+        "name": "1100 block of S 9th St",
+        "cross_streets": "between Washington Ave and Federal St",
+        "zone": "Pilot",
+        "level": "below",
+        "level_label": "Below target",
+        "residents": 2,
+        "trained": 1,
+        "needing_refresher": 0,
+    }
+
+
+def test_geojson_speaks_the_pages_language(staff_client, zone):
+    BlockFactory(zone=zone, street="S 9TH ST", hundred=1100)
+
+    response = staff_client.get("/es" + reverse("zones:blocks_geojson", args=["pilot"])[3:])
+
+    assert response.json()["features"][0]["properties"]["zone"] == "Piloto"
+
+
+def test_geojson_is_cached_privately_and_revalidates(staff_client, zone):
+    BlockFactory(zone=zone)
+    url = reverse("zones:all_blocks_geojson")
+
+    response = staff_client.get(url)
+
+    assert "private" in response["Cache-Control"]
+    assert "max-age=60" in response["Cache-Control"]
+    assert "public" not in response["Cache-Control"]
+    again = staff_client.get(url, HTTP_IF_NONE_MATCH=response["ETag"])
+    assert again.status_code == 304
+    VolunteerFactory(block=Block.objects.get())
+    changed = staff_client.get(url, HTTP_IF_NONE_MATCH=response["ETag"])
+    assert changed.status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 300])
+def test_all_blocks_in_a_constant_number_of_queries(staff_client, zone, django_assert_num_queries, count):
+    Block.objects.bulk_create(
+        Block(street="TEST ST", hundred=n * 100, zone=zone,
+              geometry={"type": "LineString", "coordinates": [[-75.16, 39.93], [-75.161, 39.93]]})
+        for n in range(count)
+    )
+    # 1 session, 2 user, 3 the user's OTP device (second factor), 4 the
+    # blocks with their coverage and zone.
+    with django_assert_num_queries(4):
+        response = staff_client.get(reverse("zones:all_blocks_geojson"))
+    assert len(response.json()["features"]) == count
+
+
+def test_unknown_zone_is_404(staff_client, db):
+    assert staff_client.get(reverse("zones:blocks_geojson", args=["nowhere"])).status_code == 404
+    assert staff_client.get(reverse("zones:map", args=["nowhere"])).status_code == 404
+
+
+def test_map_page_passes_its_urls_as_data_attributes(staff_client, zone, settings):
+    settings.MAP_TILE_URL = "https://tiles.example.org/{z}/{x}/{y}.png"
+
+    response = staff_client.get(reverse("zones:map", args=["pilot"]))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'data-geojson-url="{reverse("zones:blocks_geojson", args=["pilot"])}"' in html
+    assert 'data-tile-url="https://tiles.example.org/{z}/{x}/{y}.png"' in html
+    assert 'data-volunteers-url="/admin/signups/volunteer/"' in html
+    assert "js/zone_map.js" in html
+    assert "vendor/leaflet/leaflet.js" in html
+    # The CSP allows no inline code or style.
+    assert "<script>" not in html
+    assert "style=" not in html
+    assert "No trained neighbor" in html  # the legend
+
+
+def test_map_without_tiles_still_has_the_blocks_url(staff_client, zone, settings):
+    settings.MAP_TILE_URL = ""
+
+    html = staff_client.get(reverse("zones:map_all")).content.decode()
+
+    assert 'data-tile-url=""' in html
+    assert f'data-geojson-url="{reverse("zones:all_blocks_geojson")}"' in html
+
+
+def test_zone_admin_links_to_its_map(staff_client, zone):
+    response = staff_client.get(reverse("admin:zones_zone_change", args=[zone.pk]))
+
+    assert reverse("zones:map", args=["pilot"]) in response.content.decode()
