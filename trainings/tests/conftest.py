@@ -33,3 +33,13 @@ def session_today(trainer):
 
     now = timezone.now()
     return SessionFactory(starts_at=now - timedelta(minutes=30), ends_at=now + timedelta(hours=1), trainers=[trainer])
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_asked(db):
+    # A request to /es/ leaves Spanish active in this thread; reverse() and
+    # messages in the next test must not depend on test order.
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
