@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from signups.demo import demo_organizer_ensure, demo_signups_load
+from trainings.demo import demo_trainings_load
 from zones.demo import demo_zones_load
 
 
@@ -26,10 +27,11 @@ class Command(BaseCommand):
             f"demo volunteers: {volunteers_created} created."
         )
 
-        # Demo training sessions (trainings/demo.py) are loaded here, after
-        # the zone and the volunteers they refer to.
-
         user, password = demo_organizer_ensure()
+        # After the zone and volunteers they refer to, and the organizer who
+        # trains today's demo session.
+        sessions_created = demo_trainings_load(zone=zone, trainer=user)
+        self.stdout.write(f"Demo training sessions: {sessions_created} created.")
         if password:
             self.stdout.write(
                 self.style.SUCCESS(
