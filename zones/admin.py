@@ -45,9 +45,11 @@ class AssignBlocksForm(forms.Form):
 
 @admin.register(Zone)
 class ZoneAdmin(admin.ModelAdmin):
+    # The rest of the summary (below / at target, refreshers) is on the
+    # change page: the list stays readable on a laptop.
     list_display = (
-        "name_en", "status", "target_per_block", "block_total", "blocks_none", "blocks_below",
-        "blocks_at_target", "percent_with_trained", "residents", "trained", "needing_refresher",
+        "name_en", "status", "block_total", "blocks_none", "percent_with_trained", "residents",
+        "trained", "map_link",
     )
     list_filter = ("status",)
     search_fields = ("name_en", "name_es", "slug")
@@ -87,6 +89,10 @@ class ZoneAdmin(admin.ModelAdmin):
     @admin.display(description=_("no trained neighbor"))
     def blocks_none(self, zone):
         return zone.coverage.none
+
+    @admin.display(description=_("map"))
+    def map_link(self, zone):
+        return format_html('<a href="{}">{}</a>', reverse("zones:map", args=[zone.slug]), gettext("View map"))
 
     @admin.display(description=_("below target"))
     def blocks_below(self, zone):

@@ -19,7 +19,7 @@ from zones.models import Block
 from zones.streets import display_street
 
 PACKET_LANGUAGES = ("en", "es")
-MAP_WIDTH, MAP_HEIGHT, MAP_PADDING = 320, 200, 28
+MAP_WIDTH, MAP_HEIGHT, MAP_PADDING = 320, 200, 8
 
 
 def _lines_of(geometry):
@@ -76,12 +76,25 @@ def block_map_svg(block, context_blocks=()):
             context_paths.extend(path(part) for part in _lines_of(other.geometry))
     block_paths = [path(part) for part in _lines_of(block.geometry)]
 
+    # Cross street names go just beyond each end, along the block's own
+    # direction, so that they never sit on the block or on each other.
     labels = []
     coords = [p for part in _lines_of(block.geometry) for p in part]
-    if coords and block.from_street:
-        labels.append((xy(coords[0]), display_street(block.from_street)))
-    if coords and block.to_street and len(coords) > 1:
-        labels.append((xy(coords[-1]), display_street(block.to_street)))
+    if len(coords) > 1:
+        (x1, y1), (x2, y2) = xy(coords[0]), xy(coords[-1])
+        length = math.hypot(x2 - x1, y2 - y1) or 1.0
+        ux, uy = (x2 - x1) / length, (y2 - y1) / length
+        for (x, y), sign, street in (((x1, y1), -1, block.from_street), ((x2, y2), 1, block.to_street)):
+            if not street:
+                continue
+            lx, ly = x + sign * ux * 10, y + sign * uy * 10 + 4
+            if abs(ux) < 0.5:  # a north-south block: names above and below
+                anchor = "middle"
+                ly += sign * uy * 6
+            else:
+                anchor = "end" if sign * ux < 0 else "start"
+            labels.append((round(lx, 1), round(min(max(ly, 12), MAP_HEIGHT - 4), 1), anchor,
+                           display_street(street)))
 
     return format_html(
         '<svg class="block-map" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" '
@@ -90,16 +103,7 @@ def block_map_svg(block, context_blocks=()):
         context=format_html_join("", '<path class="block-map-context" d="{}"/>', ((d,) for d in context_paths)),
         lines=format_html_join("", '<path class="block-map-block" d="{}"/>', ((d,) for d in block_paths)),
         labels=format_html_join(
-            "",
-            '<text class="block-map-label" x="{}" y="{}" text-anchor="middle">{}</text>',
-            (
-                (
-                    min(max(x, 60), MAP_WIDTH - 60),
-                    min(max(y + (-8 if y > MAP_HEIGHT / 2 else 16), 12), MAP_HEIGHT - 6),
-                    text,
-                )
-                for (x, y), text in labels
-            ),
+            "", '<text class="block-map-label" x="{}" y="{}" text-anchor="{}">{}</text>', labels
         ),
     )
 

@@ -53,14 +53,18 @@
       return response.json();
     })
     .then(function (data) {
+      // Thin lines when the whole neighborhood is in view, thick ones up close.
+      function weight() { return map.getZoom() >= 16 ? 7 : map.getZoom() >= 15 ? 4 : 2; }
+      function style(feature) {
+        return { color: COLORS[feature.properties.level] || "#555", weight: weight(), opacity: 0.9, lineCap: "round" };
+      }
       var layer = L.geoJSON(data, {
-        style: function (feature) {
-          return { color: COLORS[feature.properties.level] || "#555", weight: 6, opacity: 0.9, lineCap: "round" };
-        },
+        style: style,
         onEachFeature: function (feature, line) {
           line.bindPopup(function () { return popup(feature.properties); });
         }
       }).addTo(map);
+      map.on("zoomend", function () { layer.setStyle(style); });
       var count = data.features.length;
       if (count) { map.fitBounds(layer.getBounds(), { padding: [12, 12] }); }
       status.textContent = interpolate(
