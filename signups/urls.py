@@ -6,4 +6,5 @@ app_name = "signups"
 urlpatterns = [
     path("", views.landing, name="landing"),
     path("join/", views.join, name="join"),
+    path("join/thanks/", views.thanks, name="thanks"),
 ]

@@ -1,9 +1,19 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
-from signups.models import Campaign
+from signups.forms import JoinForm, block_from_param
+from signups.models import Language, Volunteer
+from signups.protection import guard_public_form
+from signups.services import SignupError, campaign_current, volunteer_upsert
+
+# The volunteer just signed up, for the thank-you page. Kept in the session,
+# never in the URL: a thank-you link shared or left in a browser's history
+# must not reveal anyone's block.
+THANKS_SESSION_KEY = "signups_thanks_volunteer"
 
 
 @require_GET
@@ -18,9 +28,106 @@ def choose_language(request):
 
 @require_GET
 def landing(request):
-    campaign = Campaign.objects.filter(is_open=True).first()
-    return render(request, "signups/landing.html", {"campaign": campaign})
+    campaign, closed_campaign = campaign_current()
+    return render(
+        request,
+        "signups/landing.html",
+        {"campaign": campaign, "closed_campaign": closed_campaign},
+    )
 
 
+@require_http_methods(["GET", "POST"])
+@guard_public_form("join")
 def join(request):
-    return render(request, "signups/join.html", {})
+    campaign, closed_campaign = campaign_current()
+    if request.method == "POST":
+        form = JoinForm(request.POST, campaign=campaign)
+        if form.is_valid():
+            volunteer = _save(form, campaign=campaign)
+            if volunteer is not None:
+                request.session[THANKS_SESSION_KEY] = volunteer.pk
+                return redirect(_thanks_url(volunteer))
+    else:
+        link_block = block_from_param(request.GET.get("block"))
+        form = JoinForm(
+            campaign=campaign,
+            initial={
+                "language": translation.get_language(),
+                "block": link_block.pk if link_block else "",
+            },
+        )
+    # The block a QR code's link names, shown back so the neighbor knows which
+    # block they are joining (valid or not, the hidden field keeps it).
+    link_block = block_from_param(form["block"].value())
+    return render(
+        request,
+        "signups/join.html",
+        {
+            "form": form,
+            "campaign": campaign,
+            "closed_campaign": closed_campaign,
+            "link_block": link_block,
+        },
+    )
+
+
+def _save(form, *, campaign):
+    """Write the sign-up through the one service; a refusal it raises goes
+    back onto the form, next to its field when it has one."""
+    data = form.cleaned_data
+    try:
+        volunteer, _created = volunteer_upsert(
+            name=data["name"],
+            phone=data["phone"],
+            email=data["email"],
+            language=data["language"],
+            contact_methods=data["contact_methods"],
+            block=form.resolved_block,
+            zip_code=data["zip_code"],
+            address_withheld=data["address_withheld"],
+            street_address=form.street_address,
+            ways_to_help=data["ways_to_help"],
+            weekend_availability=data.get("weekend_availability", []),
+            campaign=campaign,
+            source=Volunteer.Source.FORM,
+            consent_version=settings.CONSENT_VERSION,
+        )
+    except SignupError as error:
+        field = "phone" if error.code in ("invalid_phone", "no_contact") else None
+        form.add_error(field, error.message)
+        return None
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+        return None
+    return volunteer
+
+
+def _thanks_url(volunteer):
+    """The thank-you page in the language the neighbor asked for; with
+    "both", in the language of the page they filled in."""
+    language = volunteer.language
+    if language == Language.BOTH:
+        language = translation.get_language()
+    with translation.override(language):
+        return reverse("signups:thanks")
+
+
+@require_GET
+def thanks(request):
+    volunteer_id = request.session.get(THANKS_SESSION_KEY)
+    volunteer = (
+        Volunteer.objects.select_related("block").filter(pk=volunteer_id).first()
+        if isinstance(volunteer_id, int)
+        else None
+    )
+    if volunteer is None:
+        # Nobody signed up in this browser (or the record is gone): nothing
+        # to thank anyone for, and nothing to show.
+        return redirect("signups:join")
+    campaign, _closed = campaign_current()
+    return render(
+        request,
+        "signups/thanks.html",
+        {"volunteer": volunteer, "home_block": volunteer.block, "campaign": campaign},
+    )

@@ -1,0 +1,266 @@
+"""The public join form. It asks only what organizers need to reach a neighbor
+and find their block, and never immigration status, date of birth or any ID."""
+
+import re
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Fieldset, Layout
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from signups.models import Availability, ContactMethod, Language, WayToHelp
+from signups.services import SignupError, email_normalize, phone_normalize
+from zones.models import Block
+from zones.services import block_for_address
+
+_ZIP = re.compile(r"^\d{5}$")
+
+# Which contact methods need which detail.
+_NEEDS_PHONE = {ContactMethod.CALL, ContactMethod.TEXT, ContactMethod.WHATSAPP}
+
+
+def block_from_param(value):
+    """The Block a `?block=<id>` link names, or None for anything else."""
+    value = str(value or "").strip()
+    if not value.isascii() or not value.isdigit() or len(value) > 18:
+        return None
+    return Block.objects.select_related("zone").filter(pk=int(value)).first()
+
+
+class JoinForm(forms.Form):
+    name = forms.CharField(
+        label=_("Your name"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    phone = forms.CharField(
+        label=_("Phone"),
+        required=False,
+        # Longer than any phone number, so a paste of junk is refused here.
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel", "type": "tel"}),
+    )
+    email = forms.EmailField(
+        label=_("Email"),
+        required=False,
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    language = forms.ChoiceField(
+        label=_("Which language do you prefer?"),
+        choices=Language.choices,
+        widget=forms.RadioSelect,
+    )
+    contact_methods = forms.MultipleChoiceField(
+        label=_("How should we contact you?"),
+        choices=ContactMethod.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one way we can reach you.")},
+    )
+    address = forms.CharField(
+        label=_("Your street address"),
+        help_text=_(
+            "For example: 1123 S 9th St. We use it only to find your block; "
+            "we don't keep your house number."
+        ),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+    )
+    address_withheld = forms.BooleanField(
+        label=_("I'd rather not say where I live"),
+        required=False,
+    )
+    zip_code = forms.CharField(
+        label=_("Your ZIP code"),
+        help_text=_("Needed only if you'd rather not give your address."),
+        required=False,
+        max_length=10,
+        widget=forms.TextInput(attrs={"autocomplete": "postal-code", "inputmode": "numeric"}),
+    )
+    # Set from ?block=<id> (the QR code on a canvasser's flyer).
+    # No max_length: an error on a hidden field could not be shown; any
+    # value that is not a block's id is handled in clean_block.
+    block = forms.CharField(required=False, widget=forms.HiddenInput)
+    ways_to_help = forms.MultipleChoiceField(
+        label=_("How would you like to help?"),
+        help_text=_("Choose as many as you like."),
+        choices=WayToHelp.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    weekend_availability = forms.MultipleChoiceField(
+        label=_("When can you join us on the launch weekend?"),
+        choices=Availability.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "I agree to be contacted about the Community Resistance Zone in the "
+            "ways I chose above. My information is not shared with anyone."
+        ),
+        error_messages={"required": _("We can only contact you if you agree to it.")},
+    )
+
+    def __init__(self, *args, campaign=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.campaign = campaign
+        # Filled in by clean(): the block the address or the link points to,
+        # and the standardized address when settings keep it.
+        self.resolved_block = None
+        self.street_address = ""
+        self.unknown_block = False
+        if campaign is None:
+            # No launch weekend to be available for.
+            del self.fields["weekend_availability"]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        sections = [
+            Fieldset(
+                _("About you"), "name", "phone", "email", "language", "contact_methods"
+            ),
+            Fieldset(_("Where you live"), "address", "address_withheld", "zip_code", "block"),
+            Fieldset(
+                _("How you'd like to help"),
+                "ways_to_help",
+                *(["weekend_availability"] if campaign is not None else []),
+            ),
+            "consent",
+        ]
+        self.helper.layout = Layout(*sections)
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError(_("Tell us your name."), code="required")
+        return name
+
+    def clean_phone(self):
+        try:
+            return phone_normalize(self.cleaned_data["phone"])
+        except SignupError as error:
+            raise forms.ValidationError(error.message, code=error.code) from None
+
+    def clean_email(self):
+        return email_normalize(self.cleaned_data["email"])
+
+    def clean_zip_code(self):
+        zip_code = "".join(self.cleaned_data["zip_code"].split())
+        if zip_code and not _ZIP.match(zip_code):
+            raise forms.ValidationError(
+                _("Enter a 5-digit ZIP code, for example 19147."), code="invalid_zip"
+            )
+        return zip_code
+
+    def clean_block(self):
+        block = block_from_param(self.cleaned_data["block"])
+        # An unknown block matters only when nothing else says where the
+        # person lives (see _clean_place).
+        self.unknown_block = bool(self.cleaned_data["block"]) and block is None
+        return block
+
+    def clean(self):
+        data = super().clean()
+        self._clean_contact(data)
+        self._clean_place(data)
+        return data
+
+    def _clean_contact(self, data):
+        phone, email = data.get("phone"), data.get("email")
+        if "phone" in self.errors or "email" in self.errors:
+            return
+        if not phone and not email:
+            self.add_error(
+                "phone",
+                forms.ValidationError(
+                    _("Give us a phone number or an email address, so we can reach you."),
+                    code="no_contact",
+                ),
+            )
+            return
+        methods = set(data.get("contact_methods") or [])
+        if methods & _NEEDS_PHONE and not phone:
+            self.add_error(
+                "phone",
+                forms.ValidationError(
+                    _("You asked us to call, text or WhatsApp you: give us your phone number."),
+                    code="phone_needed",
+                ),
+            )
+        if ContactMethod.EMAIL in methods and not email:
+            self.add_error(
+                "email",
+                forms.ValidationError(
+                    _("You asked us to email you: give us your email address."),
+                    code="email_needed",
+                ),
+            )
+
+    def _clean_place(self, data):
+        if "address" in self.errors or "zip_code" in self.errors:
+            return
+        address = " ".join((data.get("address") or "").split())
+        withheld = data.get("address_withheld")
+        if address and withheld:
+            self.add_error(
+                "address",
+                forms.ValidationError(
+                    _(
+                        "You ticked \"I'd rather not say\": leave the address empty, "
+                        "or untick the box."
+                    ),
+                    code="address_and_withheld",
+                ),
+            )
+        elif address:
+            block, resolved = block_for_address(text=address)
+            if block is None:
+                self.add_error(
+                    "address",
+                    forms.ValidationError(
+                        _(
+                            "We couldn't find that address in Philadelphia. Check the "
+                            "house number and the street, or tick \"I'd rather not say\" "
+                            "and give your ZIP code."
+                        ),
+                        code="address_not_found",
+                    ),
+                )
+                return
+            self.resolved_block = block
+            if settings.KEEP_STREET_ADDRESSES:
+                self.street_address = f"{resolved.house_number} {resolved.street}"
+        elif withheld:
+            if not data.get("zip_code"):
+                self.add_error(
+                    "zip_code",
+                    forms.ValidationError(
+                        _("Give us at least your ZIP code."), code="zip_needed"
+                    ),
+                )
+        elif data.get("block") is not None:
+            self.resolved_block = data["block"]
+        elif self.unknown_block:
+            # The hidden field has no place of its own on the page: say it
+            # next to the address, where the person can fix it.
+            self.add_error(
+                "address",
+                forms.ValidationError(
+                    _("The block in your link was not found: type your address instead."),
+                    code="unknown_block",
+                ),
+            )
+        else:
+            self.add_error(
+                "address",
+                forms.ValidationError(
+                    _(
+                        "Type your address, or tick \"I'd rather not say\" and give "
+                        "your ZIP code."
+                    ),
+                    code="place_needed",
+                ),
+            )
