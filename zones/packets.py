@@ -147,12 +147,13 @@ def _side(block, teams, language):
         )
 
 
-def _both(message_id, context=None):
-    """The same label in English and in Spanish, for the tally's headings."""
+def _both(text):
+    """The same label in English and in Spanish: `text` is a function that
+    translates it (written out, so that makemessages finds the message)."""
     texts = []
     for language in PACKET_LANGUAGES:
         with translation.override(language):
-            texts.append(pgettext(context, message_id) if context else gettext(message_id))
+            texts.append(text())
     return " / ".join(texts)
 
 
@@ -186,11 +187,11 @@ def packet_response(request, *, blocks, day=""):
     `day` ("saturday" / "sunday") only that day's canvass teams are listed."""
     pages = packet_pages(request, blocks=blocks, day=day)
     tally_headings = [
-        _both("House number"),
-        _both("No answer"),
-        _both("Talked"),
-        _both("Signed up"),
-        _both("Notes"),
+        _both(lambda: pgettext("canvass tally", "House number")),
+        _both(lambda: pgettext("canvass tally", "No answer")),
+        _both(lambda: pgettext("canvass tally", "Talked")),
+        _both(lambda: pgettext("canvass tally", "Signed up")),
+        _both(lambda: pgettext("canvass tally", "Notes")),
     ]
     return TemplateResponse(
         request,
@@ -199,6 +200,6 @@ def packet_response(request, *, blocks, day=""):
             "pages": pages,
             "tally_headings": tally_headings,
             "tally_rows": range(14),
-            "title": _both("Canvass packet"),
+            "title": _both(lambda: gettext("Canvass packet")),
         },
     )

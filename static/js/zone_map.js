@@ -5,11 +5,13 @@
   "use strict";
   var element = document.getElementById("zone-map");
   if (!element || typeof L === "undefined") { return; }
-  var t = window.gettext || function (s) { return s; };
+  // The catalog script defines these; the fallbacks keep the map working in
+  // English if it failed to load.
+  var gettext = window.gettext || function (s) { return s; };
   var interpolate = window.interpolate || function (fmt, obj) {
     return fmt.replace(/%\((\w+)\)s/g, function (m, k) { return String(obj[k]); });
   };
-  var nt = window.ngettext || function (singular, plural, n) { return n === 1 ? singular : plural; };
+  var ngettext = window.ngettext || function (singular, plural, n) { return n === 1 ? singular : plural; };
   var status = document.getElementById("zone-map-status");
   var COLORS = { none: "#c62828", below: "#f9a825", at_target: "#2e7d32" };
 
@@ -34,13 +36,13 @@
     var box = document.createElement("div");
     box.appendChild(text("strong", properties.name));
     if (properties.cross_streets) { box.appendChild(text("div", properties.cross_streets)); }
-    if (properties.zone) { box.appendChild(text("div", interpolate(t("Zone: %(zone)s"), { zone: properties.zone }, true))); }
+    if (properties.zone) { box.appendChild(text("div", interpolate(gettext("Zone: %(zone)s"), { zone: properties.zone }, true))); }
     box.appendChild(text("div", properties.level_label));
-    box.appendChild(text("div", interpolate(t("Residents signed up: %(count)s"), { count: properties.residents }, true)));
-    box.appendChild(text("div", interpolate(t("Trained: %(count)s"), { count: properties.trained }, true)));
+    box.appendChild(text("div", interpolate(gettext("Residents signed up: %(count)s"), { count: properties.residents }, true)));
+    box.appendChild(text("div", interpolate(gettext("Trained: %(count)s"), { count: properties.trained }, true)));
     var base = element.dataset.volunteersUrl;
     if (base) {
-      var link = text("a", t("See its volunteers in the admin"));
+      var link = text("a", gettext("See its volunteers in the admin"));
       link.href = base + "?block__id__exact=" + encodeURIComponent(properties.id);
       box.appendChild(link);
     }
@@ -68,10 +70,10 @@
       var count = data.features.length;
       if (count) { map.fitBounds(layer.getBounds(), { padding: [12, 12] }); }
       status.textContent = interpolate(
-        nt("%(count)s block drawn.", "%(count)s blocks drawn.", count), { count: count }, true
+        ngettext("%(count)s block drawn.", "%(count)s blocks drawn.", count), { count: count }, true
       );
     })
     .catch(function () {
-      status.textContent = t("The blocks could not be loaded. Check your connection and reload the page.");
+      status.textContent = gettext("The blocks could not be loaded. Check your connection and reload the page.");
     });
 }());
