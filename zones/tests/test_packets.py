@@ -63,7 +63,8 @@ def test_packet_is_english_and_spanish_side_by_side(staff_client):
     assert "cuadra 1100 de S 9th St" in html
     assert "Zone: Pilot" in html
     assert "Piloto" in html
-    assert "House number / " in html
+    assert "House number / Número de casa" in html
+    assert "Signed up / Se inscribió" in html
 
 
 def test_packet_lists_the_canvass_teams_of_each_block(staff_client):
