@@ -11,6 +11,7 @@ urlpatterns = [
     path("trainings/r/<str:token>/cancel/", views.registration_cancel_view, name="cancel"),
     path("trainer/", views.trainer_home, name="trainer"),
     path("trainer/signed-out/", views.signed_out, name="signed-out"),
+    path("trainer/sw.js", views.service_worker, name="service-worker"),
     path("trainer/sessions/<int:pk>/", views.roster, name="roster"),
     path("trainer/sessions/<int:pk>/check-in/", views.checkin, name="checkin"),
     path("trainer/sessions/<int:pk>/undo/", views.undo, name="undo"),

@@ -10,6 +10,7 @@ JavaScript too.
 import datetime
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
@@ -21,6 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from signups.models import Volunteer
+from signups.protection import guard_public_form
 from signups.services import SignupError
 from trainings.forms import CheckInForm, RegistrationForm, SessionFilterForm, UndoForm, WalkInForm
 from trainings.models import Attendance, Registration, Session
@@ -60,6 +62,7 @@ def session_list(request):
 
 
 @require_http_methods(["GET", "POST"])
+@guard_public_form("rsvp")
 def session_detail(request, pk):
     session = get_object_or_404(
         Session.objects.with_counts().select_related("topic", "zone").exclude(status=Session.Status.DONE), pk=pk
@@ -232,7 +235,24 @@ def _roster_context(request, session):
 @require_GET
 def roster(request, pk):
     session = _trainer_session(request, pk)
-    return render(request, "trainings/roster.html", _roster_context(request, session))
+    context = _roster_context(request, session)
+    response = render(request, "trainings/roster.html", context)
+    # The service worker keeps only pages the server allows offline.
+    response["X-Offline-Allowed"] = "1" if session.pk in context["offline"]["allowed"] else "0"
+    return response
+
+
+_SERVICE_WORKER = settings.BASE_DIR / "static" / "js" / "trainer-sw.js"
+
+
+@require_GET
+def service_worker(request):
+    """The trainer pages' service worker, served under /<lang>/trainer/ so
+    that its scope covers the roster pages (a script under /static/ could
+    only control /static/)."""
+    response = HttpResponse(_SERVICE_WORKER.read_text(), content_type="application/javascript")
+    response["Cache-Control"] = "no-cache"
+    return response
 
 
 def _wants_json(request):
@@ -314,6 +334,9 @@ def undo(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+# A trainer's phone may replay a queue of walk-ins at once, and offline
+# entries carry no fill time: rate limit only (per trainer account).
+@guard_public_form("walk-in", bot_trap=False)
 def walk_in(request, pk):
     session = _trainer_session(request, pk)
     if request.method == "GET":

@@ -35,10 +35,24 @@
 
   function wipeAll() {
     var store = storage();
-    if (!store) { return; }
-    for (var i = store.length - 1; i >= 0; i--) {
-      var key = store.key(i);
-      if (key && key.indexOf("rz-trainer") === 0) { store.removeItem(key); }
+    if (store) {
+      for (var i = store.length - 1; i >= 0; i--) {
+        var key = store.key(i);
+        if (key && key.indexOf("rz-trainer") === 0) { store.removeItem(key); }
+      }
+    }
+    // The pages the service worker kept, and the worker itself.
+    if (window.caches) {
+      window.caches.keys().then(function (names) {
+        names.forEach(function (name) {
+          if (name.indexOf("rz-trainer") === 0) { window.caches.delete(name); }
+        });
+      });
+    }
+    if (navigator.serviceWorker && navigator.serviceWorker.getRegistrations) {
+      navigator.serviceWorker.getRegistrations().then(function (registrations) {
+        registrations.forEach(function (registration) { registration.unregister(); });
+      });
     }
   }
 
@@ -204,6 +218,23 @@
   window.addEventListener("online", flush);
   window.setInterval(flush, RETRY_MS);
 
+  // --- The service worker: reload a roster without signal ------------------
+
+  function tellWorker(message) {
+    if (!navigator.serviceWorker) { return; }
+    navigator.serviceWorker.ready.then(function (registration) {
+      if (registration.active) { registration.active.postMessage(message); }
+    });
+  }
+
+  var workerHost = document.querySelector("[data-service-worker]");
+  if (workerHost && navigator.serviceWorker) {
+    navigator.serviceWorker.register(workerHost.dataset.serviceWorker).catch(function () {
+      // No worker (private mode, old phone): the open page still queues.
+    });
+    tellWorker({ type: "allowed", sessions: allowed });
+  }
+
   // --- Logging out and marking done --------------------------------------
 
   Array.prototype.forEach.call(document.querySelectorAll("[data-trainer-logout]"), function (form) {
@@ -231,6 +262,7 @@
       queue = queue.filter(function (item) { return item.session !== sessionId; });
       allowed = allowed.filter(function (id) { return id !== sessionId; });
       persist();
+      tellWorker({ type: "allowed", sessions: allowed });
     });
   }
 

@@ -117,3 +117,37 @@ def test_a_queue_for_a_session_that_is_no_longer_today_is_not_kept(trainer_page,
     page.wait_for_load_state("networkidle")
     assert page.evaluate("window.localStorage.getItem('rz-trainer-queue')") is None
     assert session.pk in page.evaluate("JSON.parse(document.getElementById('trainer-offline-sessions').textContent)")
+
+
+def test_a_roster_opened_today_reloads_without_signal_and_still_checks_in(trainer_page, live_server, trainer):
+    now = timezone.now()
+    session = SessionFactory(
+        starts_at=now - datetime.timedelta(minutes=10), ends_at=now + datetime.timedelta(hours=2), trainers=[trainer]
+    )
+    RegistrationFactory(session=session, volunteer__name="Ana Flores")
+    page = trainer_page
+    url = f"{live_server.url}/en/trainer/sessions/{session.pk}/"
+    page.goto(url)
+    page.wait_for_function("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()  # now through the worker, which keeps the page
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function(
+        "caches.open('rz-trainer-pages').then(c => c.keys()).then(k => k.length === 1)"
+    )
+
+    page.context.set_offline(True)
+    page.reload()
+    row = page.locator(".roster-row", has_text="Ana Flores")
+    row.locator("button.btn-success").click()
+    badge = page.locator("[data-sync-badge]")
+    badge.wait_for(state="visible")
+    assert badge.inner_text() == "1 waiting to sync"
+
+    page.context.set_offline(False)
+    badge.wait_for(state="hidden", timeout=15000)
+    assert _wait_for(lambda: Attendance.objects.count() == 1, page)
+
+    # Logging out deletes the kept pages and the worker.
+    page.locator("[data-trainer-logout] button").click()
+    page.wait_for_url(f"{live_server.url}/en/trainer/signed-out/")
+    page.wait_for_function("caches.keys().then(names => names.length === 0)")
