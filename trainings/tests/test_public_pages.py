@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from signups.models import Volunteer
 from signups.tests.factories import VolunteerFactory
+from signups.tests.helpers import _bot_trap_fields as bot_trap_fields
 from trainings.models import Registration, Session
 from trainings.tests.factories import RegistrationFactory, SessionFactory
 from zones.tests.factories import ZoneFactory
@@ -21,6 +22,7 @@ def _rsvp(**overrides):
         "language": "es",
         "address": "",
         "consent": "on",
+        **bot_trap_fields(),
     }
     data.update(overrides)
     return data
