@@ -1,5 +1,6 @@
 """Geography: zones and the hundred-blocks they are made of."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Case, Count, F, Q, Value, When
 from django.utils import timezone, translation
@@ -41,6 +42,15 @@ class Zone(BilingualMixin, models.Model):
     # GeoJSON geometry (Polygon or MultiPolygon, lon/lat), kept in a JSONField so
     # the embedded SQLite default works too; no GIS server needed.
     boundary = models.JSONField(_("boundary (GeoJSON)"), null=True, blank=True)
+    # Who organizes this zone: in the admin, an organizer sees and exports
+    # only the volunteers, blocks and sessions of their zones
+    # (zones.admin_scoping).
+    organizers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("organizers"),
+        related_name="organized_zones",
+        blank=True,
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
