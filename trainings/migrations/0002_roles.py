@@ -29,7 +29,12 @@ def create_roles(apps, schema_editor):
     # Permissions are normally created after all migrations ran; create them
     # now so this migration can hand them out on a fresh database.
     for app_label in ("signups", "zones", "trainings"):
-        create_permissions(apps.get_app_config(app_label), apps=apps, verbosity=0)
+        app_config = apps.get_app_config(app_label)
+        # Historical app configs have no models module; create_permissions
+        # skips such apps unless told otherwise (the documented workaround).
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     organizer, _ = Group.objects.get_or_create(name="Organizer")
