@@ -84,7 +84,7 @@ class JoinForm(forms.Form):
     # value that is not a block's id is handled in clean_block.
     block = forms.CharField(required=False, widget=forms.HiddenInput)
     ways_to_help = forms.MultipleChoiceField(
-        label=_("How would you like to help?"),
+        label=_("What would you like to do?"),
         help_text=_("Choose as many as you like."),
         choices=WayToHelp.choices,
         widget=forms.CheckboxSelectMultiple,

@@ -55,7 +55,8 @@ def test_the_form_preselects_the_language_of_the_page(client):
 def test_the_form_is_in_spanish_on_the_spanish_url(client):
     page = _page(client.get("/es/join/"))
     assert "Únete a tu cuadra" in page
-    assert "¿Cómo quieres ayudar?" in page
+    assert "¿Qué te gustaría hacer?" in page
+    assert "Prefiero no decir dónde vivo" in page
 
 
 def test_a_sign_up_resolves_the_address_to_its_block_and_thanks_in_the_chosen_language(
