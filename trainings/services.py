@@ -43,8 +43,6 @@ def registration_create(*, session, volunteer, language="en"):
     back to life, at the end of the line). Refuses a session that is not
     open (`session_closed`). Side effect: none beyond the row.
     """
-    if not Session.objects.filter(pk=session.pk).first() or not session.is_open_for_registration:
-        raise TrainingError(_("This training is no longer open for registration."), code="session_closed")
     with transaction.atomic():
         # The Session row decides: two people racing for the last seat are
         # serialized here, so the second one counts the first one's seat.

@@ -151,3 +151,12 @@ def test_a_roster_opened_today_reloads_without_signal_and_still_checks_in(traine
     page.locator("[data-trainer-logout] button").click()
     page.wait_for_url(f"{live_server.url}/en/trainer/signed-out/")
     page.wait_for_function("caches.keys().then(names => names.length === 0)")
+
+
+def test_the_public_training_pages_fit_a_phone(phone_page, live_server):
+    session = SessionFactory(location_name="A very long parish hall name for a narrow screen")
+    for path in ("/es/trainings/", f"/es/trainings/{session.pk}/"):
+        phone_page.goto(f"{live_server.url}{path}")
+        assert phone_page.evaluate("document.documentElement.scrollWidth") <= 360
+    button = phone_page.locator("form.rsvp-form button[type=submit]")
+    assert button.bounding_box()["height"] >= 44
