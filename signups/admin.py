@@ -25,6 +25,7 @@ from signups.services import (
     phone_normalize,
     volunteers_export_csv,
 )
+from zones.admin_scoping import ZoneScopedAdminMixin
 
 
 @admin.register(Campaign)
@@ -141,7 +142,10 @@ def _labels(codes, choices):
 
 
 @admin.register(Volunteer)
-class VolunteerAdmin(admin.ModelAdmin):
+class VolunteerAdmin(ZoneScopedAdminMixin, admin.ModelAdmin):
+    # An organizer sees the people of their zones only; people with no
+    # block (outside every zone) only a superuser.
+    zone_path = "block__zone"
     form = VolunteerAdminForm
     list_display = ("name", "language", "block", "zone", "ways_to_help_display", "created_at")
     list_filter = (

@@ -9,10 +9,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from signups.models import CanvassTeam
+from zones.admin_scoping import ZoneScopedAdminMixin
 
 
 @admin.register(CanvassTeam)
-class CanvassTeamAdmin(admin.ModelAdmin):
+class CanvassTeamAdmin(ZoneScopedAdminMixin, admin.ModelAdmin):
+    # A team belongs to the zones of its blocks.
+    zone_path = "blocks__zone"
     list_display = ("name", "day", "campaign", "member_count", "block_count", "packet_link")
     list_filter = ("day", "campaign")
     search_fields = ("name", "members__name", "blocks__street")

@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from zones.admin_scoping import ZoneScopedAdminMixin
 from zones.assigning import ZoneAssignError, zone_assign_blocks
 from zones.coverage import zone_coverage_summaries, zone_coverage_summary
 from zones.models import Block, CoverageLevel, Zone
@@ -44,7 +45,11 @@ class AssignBlocksForm(forms.Form):
 
 
 @admin.register(Zone)
-class ZoneAdmin(admin.ModelAdmin):
+class ZoneAdmin(ZoneScopedAdminMixin, admin.ModelAdmin):
+    # Organizers see the zones they organize; only a superuser assigns them.
+    zone_path = ""
+    superuser_only_fields = ("organizers",)
+    filter_horizontal = ("organizers",)
     # The rest of the summary (below / at target, refreshers) is on the
     # change page: the list stays readable on a laptop.
     list_display = (
@@ -61,6 +66,7 @@ class ZoneAdmin(admin.ModelAdmin):
         (_("Spanish"), {"fields": ("name_es", "description_es")}),
         (_("Coverage"), {"fields": ("coverage_summary",)}),
         (_("Boundary"), {"fields": ("boundary",), "classes": ("collapse",)}),
+        (_("Organizers"), {"fields": ("organizers",)}),
     )
     actions = ("print_uncovered_packets",)
 
@@ -170,6 +176,8 @@ class ZoneAdmin(admin.ModelAdmin):
     # --- Canvass packets --------------------------------------------------------
     def packet_view(self, request, zone_id):
         zone = get_object_or_404(Zone, pk=zone_id)
+        if not self.has_view_permission(request, zone):
+            raise PermissionDenied
         blocks = (
             Block.objects.filter(zone=zone)
             .with_coverage()
@@ -201,7 +209,8 @@ class CoverageLevelFilter(admin.SimpleListFilter):
 
 
 @admin.register(Block)
-class BlockAdmin(admin.ModelAdmin):
+class BlockAdmin(ZoneScopedAdminMixin, admin.ModelAdmin):
+    zone_path = "zone"
     list_display = (
         "street", "hundred", "from_street", "to_street", "zone", "resident_count",
         "trained_count", "coverage",
@@ -238,7 +247,7 @@ class BlockAdmin(admin.ModelAdmin):
         except ValueError:
             team_id = None
         day = request.GET.get("day", "")
-        blocks = Block.objects.filter(canvass_teams__id=team_id).distinct()
+        blocks = self.scope(request, Block.objects.filter(canvass_teams__id=team_id).distinct())
         return packet_response(request, blocks=blocks, day=day if day in ("saturday", "sunday") else "")
 
     @admin.display(description=_("residents"), ordering="resident_count")

@@ -11,8 +11,9 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from zones.admin_scoping import blocks_for, zones_for
 from zones.coverage import zone_coverage_summaries, zone_coverage_summary
-from zones.models import Block, CoverageLevel, Zone
+from zones.models import CoverageLevel, Zone
 
 
 @never_cache
@@ -51,7 +52,8 @@ def _volunteers_admin_url():
 def zone_map(request, slug=None):
     """The coverage map of one zone (or of every block, without a slug). The
     page itself carries no block data: zone_map.js fetches the GeoJSON."""
-    zone = get_object_or_404(Zone, slug=slug) if slug else None
+    # An organizer sees the map of their own zones only (404 for others).
+    zone = get_object_or_404(zones_for(request.user), slug=slug) if slug else None
     if zone is not None:
         geojson_url = reverse("zones:blocks_geojson", args=[zone.slug])
         summary = zone_coverage_summary(zone=zone)
@@ -80,9 +82,9 @@ def blocks_geojson(request, slug=None):
     Cacheable by the organizer's own browser only: `private` keeps shared
     proxies from storing per-block counts, and the ETag lets a phone on a
     weak signal revalidate without downloading it again."""
-    blocks = Block.objects.filter(geometry__isnull=False).select_related("zone")
+    blocks = blocks_for(request.user).filter(geometry__isnull=False).select_related("zone")
     if slug:
-        zone = get_object_or_404(Zone, slug=slug)
+        zone = get_object_or_404(zones_for(request.user), slug=slug)
         blocks = blocks.filter(zone=zone)
     labels = dict(CoverageLevel.choices)
     features = [
