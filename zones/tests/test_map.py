@@ -157,3 +157,14 @@ def test_zone_admin_links_to_its_map(staff_client, zone):
     response = staff_client.get(reverse("admin:zones_zone_change", args=[zone.pk]))
 
     assert reverse("zones:map", args=["pilot"]) in response.content.decode()
+
+
+def test_the_popups_volunteer_link_filters_the_admin_list_by_block(staff_client, zone):
+    block, other = BlockFactory.create_batch(2, zone=zone)
+    mine = VolunteerFactory(block=block)
+    VolunteerFactory(block=other)
+
+    response = staff_client.get(f"/admin/signups/volunteer/?block__id__exact={block.pk}")
+
+    assert response.status_code == 200
+    assert list(response.context["cl"].result_list) == [mine]
