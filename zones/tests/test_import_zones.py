@@ -2,7 +2,6 @@ import json
 from collections import Counter
 from io import StringIO
 
-import pytest
 from django.core.management import call_command
 
 from zones.importing import blocks_import, load_features, zones_import
