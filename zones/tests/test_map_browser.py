@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.test import Client
 
@@ -62,3 +64,39 @@ def test_map_draws_blocks_on_a_phone_and_a_tap_shows_the_block(live_server, phon
     assert "Residents signed up: 1" in text
     link = popup.locator("a")
     assert link.get_attribute("href") == f"/admin/signups/volunteer/?block__id__exact={block.pk}"
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_packet_prints_one_letter_page_per_block(live_server, chromium, django_user_model):
+    zone = ZoneFactory()
+    for hundred in (1100, 1200, 1300):
+        BlockFactory(zone=zone, street="S 9TH ST", hundred=hundred,
+                     from_street="WASHINGTON AVE", to_street="FEDERAL ST")
+    user = django_user_model.objects.create_user(
+        username="organizer", password="a long enough password", is_staff=True, is_superuser=True
+    )
+    context = chromium.new_context()
+    page = context.new_page()
+    log_browser_in(page, live_server, user)
+
+    page.goto(f"{live_server.url}/admin/zones/zone/{zone.pk}/packet/")
+    pdf = page.pdf(format="Letter", prefer_css_page_size=True)
+    context.close()
+
+    # Each page object of the PDF says "/Type /Page" (the tree says "/Pages").
+    assert len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) == 3
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_zone_progress_fits_a_phone(live_server, phone_page):
+    from zones.models import Zone
+
+    zone = ZoneFactory(status=Zone.Status.PILOT, name_en="South Philadelphia pilot")
+    BlockFactory.create_batch(3, zone=zone)
+
+    phone_page.goto(f"{live_server.url}/es/zones/")
+
+    assert phone_page.locator("h1").count() == 1
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 360
