@@ -10,6 +10,10 @@ from django.utils.translation import pgettext_lazy
 from zones.streets import display_street
 
 
+# Trained neighbors a block needs, unless its zone says otherwise.
+DEFAULT_TARGET_PER_BLOCK = 2
+
+
 class BilingualMixin:
     """Pick the English or Spanish field of organizer-written text by the
     active language, falling back to English when the Spanish one is empty."""
@@ -37,7 +41,7 @@ class Zone(BilingualMixin, models.Model):
         _("status"), max_length=10, choices=Status, default=Status.PLANNED
     )
     target_per_block = models.PositiveSmallIntegerField(
-        _("target of trained neighbors per block"), default=2
+        _("target of trained neighbors per block"), default=DEFAULT_TARGET_PER_BLOCK
     )
     # GeoJSON geometry (Polygon or MultiPolygon, lon/lat), kept in a JSONField so
     # the embedded SQLite default works too; no GIS server needed.
@@ -129,9 +133,9 @@ class BlockQuerySet(models.QuerySet):
                     trained_count__lt=F("zone__target_per_block"),
                     then=Value(CoverageLevel.BELOW),
                 ),
-                # A block outside any zone has the default target of 2.
+                # A block outside any zone has the default target.
                 When(
-                    zone__isnull=True, trained_count__lt=2,
+                    zone__isnull=True, trained_count__lt=DEFAULT_TARGET_PER_BLOCK,
                     then=Value(CoverageLevel.BELOW),
                 ),
                 default=Value(CoverageLevel.AT_TARGET),

@@ -104,3 +104,13 @@ def test_zone_summary_is_one_query_at_any_size(db, django_assert_num_queries, co
     assert summary.blocks == count
     assert (summary.at_target, summary.below, summary.none) == (1, 1, count - 2)
     assert summary.trained == 3
+
+
+def test_a_block_outside_any_zone_has_the_default_target(db):
+    one, two = BlockFactory.create_batch(2, zone=None)
+    trained(one)
+    trained(two), trained(two)
+
+    levels = dict(Block.objects.with_coverage().values_list("pk", "coverage_level"))
+
+    assert levels == {one.pk: CoverageLevel.BELOW, two.pk: CoverageLevel.AT_TARGET}
