@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from signups.audit import audit_export
 from signups.models import (
     Availability,
     Campaign,
@@ -293,7 +294,9 @@ def volunteers_export_csv(*, volunteers, user=None):
             gettext("Signed up"),
         ]
     )
+    rows = 0
     for volunteer in volunteers.iterator(chunk_size=500):
+        rows += 1
         block = volunteer.block
         writer.writerow(
             _cell(value)
@@ -312,6 +315,7 @@ def volunteers_export_csv(*, volunteers, user=None):
                 timezone.localtime(volunteer.created_at).strftime("%Y-%m-%d %H:%M"),
             ]
         )
+    audit_export(user=user, model="signups.volunteer", row_count=rows, detail="volunteers CSV")
     return "\ufeff".encode() + out.getvalue().encode("utf-8")
 
 

@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from signups.audit import audit_export
 from signups.models import Volunteer
 from trainings.models import Attendance, Registration, Session
 
@@ -403,6 +404,10 @@ def attendance_export_csv(*, session, user=None):
                 gettext("yes") if attendance.walk_in else gettext("no"),
             ]
         )
+    audit_export(
+        user=user, model="trainings.attendance", row_count=len(rows),
+        detail=f"attendance CSV of session {session.pk}",
+    )
     return out.getvalue().encode("utf-8")
 
 

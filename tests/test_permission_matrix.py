@@ -1,0 +1,177 @@
+"""Least privilege, walked: every admin list, change page, export and
+trainer page, as a superuser, an organizer of zone A, an organizer of zone B,
+a trainer of a zone-A session, and anonymous."""
+
+import datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.urls import reverse
+from django.utils import timezone
+
+from signups.tests.factories import CampaignFactory, VolunteerFactory
+from tests.auth import login_with_otp
+from trainings.tests.factories import AttendanceFactory, RegistrationFactory, SessionFactory
+from zones.tests.factories import BlockFactory, ZoneFactory
+
+pytestmark = pytest.mark.django_db
+ROLES = ["superuser", "organizer_a", "organizer_b", "trainer", "anonymous"]
+A_NAME = "Alma Zona-A"
+
+
+@pytest.fixture
+def world(db):
+    User = get_user_model()
+    zone_a = ZoneFactory(slug="zone-a", name_en="Zone A")
+    zone_b = ZoneFactory(slug="zone-b", name_en="Zone B")
+    block_a = BlockFactory(zone=zone_a, street="S 9TH ST", hundred=1100)
+    BlockFactory(zone=zone_b, street="S 7TH ST", hundred=700)
+    volunteer_a = VolunteerFactory(name=A_NAME, block=block_a)
+    CampaignFactory()
+    now = timezone.now()
+    trainer = User.objects.create_user("trainer-a", password="x" * 20)
+    trainer.groups.add(Group.objects.get(name="Trainer"))
+    session_a = SessionFactory(
+        zone=zone_a, trainers=[trainer], starts_at=now - datetime.timedelta(minutes=10),
+        ends_at=now + datetime.timedelta(hours=2),
+    )
+    RegistrationFactory(session=session_a, volunteer=volunteer_a)
+    AttendanceFactory(session=session_a, volunteer=VolunteerFactory(block=block_a))
+    users = {
+        "superuser": User.objects.create_superuser("root", password="x" * 20),
+        "trainer": trainer,
+        "anonymous": None,
+    }
+    for key, zone in (("organizer_a", zone_a), ("organizer_b", zone_b)):
+        user = User.objects.create_user(key, password="x" * 20, is_staff=True)
+        user.groups.add(Group.objects.get(name="Organizer"))
+        zone.organizers.add(user)
+        users[key] = user
+    return {"zone_a": zone_a, "block_a": block_a, "volunteer_a": volunteer_a,
+            "session_a": session_a, "users": users}
+
+
+def _client_as(client, world, role):
+    user = world["users"][role]
+    if user is not None:
+        login_with_otp(client, user)
+    return client
+
+
+ALL = set(ROLES) - {"anonymous"}
+ADMINS = {"superuser", "organizer_a", "organizer_b"}
+ZONE_A = {"superuser", "organizer_a"}
+
+
+def _pages(world):
+    """(name, url, roles allowed, text that only an allowed role may see)."""
+    a = world
+    return [
+        ("admin index", reverse("admin:index"), ADMINS, None),
+        ("volunteers", reverse("admin:signups_volunteer_changelist"), ADMINS, None),
+        ("volunteers (zone A row)", reverse("admin:signups_volunteer_changelist"), ZONE_A, A_NAME),
+        ("volunteer A", reverse("admin:signups_volunteer_change", args=[a["volunteer_a"].pk]), ZONE_A, A_NAME),
+        ("blocks", reverse("admin:zones_block_changelist"), ADMINS, None),
+        ("blocks (zone A row)", reverse("admin:zones_block_changelist"), ZONE_A, "S 9TH ST"),
+        ("block A", reverse("admin:zones_block_change", args=[a["block_a"].pk]), ZONE_A, "S 9TH ST"),
+        ("zones", reverse("admin:zones_zone_changelist"), ADMINS, None),
+        ("zone A", reverse("admin:zones_zone_change", args=[a["zone_a"].pk]), ZONE_A, "Zone A"),
+        ("sessions", reverse("admin:trainings_session_changelist"), ADMINS, None),
+        ("session A", reverse("admin:trainings_session_change", args=[a["session_a"].pk]), ZONE_A, A_NAME),
+        ("session A sign-in sheet", reverse("admin:trainings_session_sheet", args=[a["session_a"].pk]), ZONE_A, A_NAME),
+        ("session A attendance export", reverse("admin:trainings_session_csv", args=[a["session_a"].pk]), ZONE_A, None),
+        ("zone A canvass packet", reverse("admin:zones_zone_packet", args=[a["zone_a"].pk]), ZONE_A, None),
+        ("campaigns", reverse("admin:signups_campaign_changelist"), ADMINS, None),
+        ("topics", reverse("admin:trainings_topic_changelist"), ADMINS, None),
+        ("canvass teams", reverse("admin:signups_canvassteam_changelist"), ADMINS, None),
+        ("audit log", reverse("admin:signups_auditentry_changelist"), ADMINS, None),
+        ("users", reverse("admin:auth_user_changelist"), {"superuser"}, None),
+        ("groups", reverse("admin:auth_group_changelist"), {"superuser"}, None),
+        ("login lockouts", reverse("admin:axes_accessattempt_changelist"), {"superuser"}, None),
+        ("authenticator devices", reverse("admin:otp_totp_totpdevice_changelist"), {"superuser"}, None),
+        ("zone A map", reverse("zones:map", args=["zone-a"]), ZONE_A, None),
+        ("zone A blocks (GeoJSON)", reverse("zones:blocks_geojson", args=["zone-a"]), ZONE_A, None),
+        ("all blocks (GeoJSON, zone A block)", reverse("zones:all_blocks_geojson"), ZONE_A, "1100 block"),
+        ("trainer home", reverse("trainings:trainer"), ALL, None),
+        ("trainer roster A", reverse("trainings:roster", args=[a["session_a"].pk]), {"trainer"}, A_NAME),
+    ]
+
+
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_reaches_exactly_what_it_may(client, world, role):
+    _client_as(client, world, role)
+    problems = []
+    for name, url, allowed, secret in _pages(world):
+        response = client.get(url)
+        body = response.content.decode(errors="replace")
+        if role in allowed:
+            ok = response.status_code == 200 and (secret is None or secret in body)
+        else:
+            ok = response.status_code in (302, 403, 404) or (
+                response.status_code == 200 and secret is not None and secret not in body
+            )
+            ok = ok and (secret is None or secret not in body)
+        if not ok:
+            problems.append(f"{name}: {response.status_code}")
+    assert problems == [], f"{role} got: {problems}"
+
+
+def _export(client, volunteer):
+    return client.post(
+        reverse("admin:signups_volunteer_changelist"),
+        {"action": "export_csv", "_selected_action": [volunteer.pk]},
+    )
+
+
+def test_an_organizer_exports_their_zones_volunteers_and_it_is_logged(client, world):
+    from signups.audit import AuditEntry
+
+    _client_as(client, world, "organizer_a")
+    response = _export(client, world["volunteer_a"])
+    assert response["Content-Type"].startswith("text/csv")
+    assert A_NAME in response.content.decode("utf-8-sig")
+    entry = AuditEntry.objects.get(action="export")
+    assert entry.actor == world["users"]["organizer_a"] and entry.row_count == 1
+
+
+def test_another_zones_organizer_cannot_export_them(client, world):
+    _client_as(client, world, "organizer_b")
+    response = _export(client, world["volunteer_a"])
+    body = response.content.decode("utf-8-sig")
+    assert A_NAME not in body
+    if response.get("Content-Type", "").startswith("text/csv"):
+        assert len(body.strip().splitlines()) == 1  # the header row only
+
+
+def test_an_organizer_cannot_change_another_zones_volunteer(client, world):
+    _client_as(client, world, "organizer_b")
+    url = reverse("admin:signups_volunteer_change", args=[world["volunteer_a"].pk])
+    client.post(url, {"name": "Changed"})
+    world["volunteer_a"].refresh_from_db()
+    assert world["volunteer_a"].name == A_NAME
+
+
+def test_an_organizer_cannot_assign_themselves_to_a_zone(client, world):
+    _client_as(client, world, "organizer_b")
+    response = client.get(reverse("admin:zones_zone_change", args=[world["zone_a"].pk]))
+    assert response.status_code != 200
+    own = world["users"]["organizer_b"].organized_zones.get()
+    page = client.get(reverse("admin:zones_zone_change", args=[own.pk])).content.decode()
+    assert 'name="organizers"' not in page
+
+
+def test_an_organizer_cannot_put_a_volunteer_on_another_zones_block(client, world):
+    from signups.models import Volunteer
+
+    _client_as(client, world, "organizer_b")
+    form = reverse("admin:signups_volunteer_add")
+    response = client.post(form, {
+        "name": "New Person", "phone": "215-555-0177", "language": "es",
+        "block": world["block_a"].pk, "source": "admin", "consent_at_0": "2026-11-20",
+        "consent_at_1": "10:00", "consent_version": "2026-11",
+    })
+    assert response.status_code == 200  # the form again, with an error
+    assert not Volunteer.objects.filter(name="New Person").exists()
