@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from signups.models import Availability, Campaign, ContactMethod, Volunteer, WayToHelp
+from signups.retention_admin import erase_volunteers
 from signups.services import (
     SignupError,
     email_normalize,
@@ -161,7 +162,7 @@ class VolunteerAdmin(ZoneScopedAdminMixin, admin.ModelAdmin):
     raw_id_fields = ("block",)
     filter_horizontal = ("campaigns",)
     readonly_fields = ("trained_at", "trained_until", "created_at", "updated_at")
-    actions = ("export_csv",)
+    actions = ("export_csv", erase_volunteers)
     fieldsets = (
         (_("Person"), {"fields": ("name", "phone", "email", "language", "contact_methods")}),
         (_("Where they live"), {"fields": ("block", "address_withheld", "zip_code", "street_address")}),

@@ -103,3 +103,55 @@ def test_erasing_a_person_removes_them_their_trainings_and_their_trail():
     trail = AuditEntry.objects.filter(subject=anonymous)
     assert set(trail.values_list("action", flat=True)) >= {"create", "delete", "erase"}
     assert set(trail.values_list("object_id", flat=True)) == {""}
+
+
+# --- Forget-me in the admin ------------------------------------------------------
+
+
+@pytest.fixture
+def organizer(db):
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    user = get_user_model().objects.create_user("org", password="x" * 20, is_staff=True)
+    user.groups.add(Group.objects.get(name="Organizer"))
+    return user
+
+
+def _erase(client, volunteer, **extra):
+    return client.post(
+        "/admin/signups/volunteer/",
+        {"action": "erase_volunteers", "_selected_action": [volunteer.pk], **extra},
+    )
+
+
+def test_the_erase_action_asks_for_confirmation_first(client, organizer, otp_login):
+    volunteer = VolunteerFactory(name="Rosa Méndez")
+    volunteer.block.zone.organizers.add(organizer)
+    RegistrationFactory(volunteer=volunteer)
+    otp_login(client, organizer)
+    response = _erase(client, volunteer)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Rosa Méndez (registrations: 1, check-ins: 0)" in html
+    assert Volunteer.objects.filter(pk=volunteer.pk).exists()
+
+
+def test_confirming_erases_the_person_and_their_trainings(client, organizer, otp_login):
+    volunteer = VolunteerFactory()
+    volunteer.block.zone.organizers.add(organizer)
+    RegistrationFactory(volunteer=volunteer)
+    otp_login(client, organizer)
+    response = _erase(client, volunteer, confirm="yes")
+    assert response.status_code == 302
+    assert not Volunteer.objects.filter(pk=volunteer.pk).exists()
+    assert not Registration.objects.exists()
+    erased = AuditEntry.objects.get(action="erase")
+    assert erased.actor == organizer and erased.subject.startswith("erased:")
+
+
+def test_an_organizer_cannot_erase_someone_of_another_zone(client, organizer, otp_login):
+    volunteer = VolunteerFactory()  # a zone `organizer` does not organize
+    otp_login(client, organizer)
+    _erase(client, volunteer, confirm="yes")
+    assert Volunteer.objects.filter(pk=volunteer.pk).exists()
