@@ -118,6 +118,9 @@ def registration_ics(request, token):
 
 
 @require_POST
+# Rate-limited like every public post; no bot trap: the link in an email is
+# the whole form.
+@guard_public_form("rsvp-cancel", bot_trap=False)
 def registration_cancel_view(request, token):
     registration = _registration_by_token(token)
     registration_cancel(registration=registration)

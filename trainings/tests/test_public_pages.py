@@ -1,10 +1,12 @@
 import datetime
+import time
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from signups.models import Volunteer
+from signups.protection import HONEYPOT_FIELD, STARTED_FIELD, form_started_token
 from signups.tests.factories import VolunteerFactory
 from signups.tests.helpers import _bot_trap_fields as bot_trap_fields
 from trainings.models import Registration, Session
@@ -15,7 +17,10 @@ pytestmark = pytest.mark.django_db
 
 
 def _rsvp(**overrides):
+    # What a person's browser posts, bot trap included (filled in time).
     data = {
+        HONEYPOT_FIELD: "",
+        STARTED_FIELD: form_started_token(now=time.time() - 30),
         "name": "Lucía Ramírez",
         "phone": "215-555-0123",
         "email": "",
@@ -171,3 +176,10 @@ def test_cancel_needs_post_and_the_right_token(client):
     registration = RegistrationFactory()
     assert client.get(reverse("trainings:cancel", args=[registration.cancel_token])).status_code == 405
     assert client.post(reverse("trainings:cancel", args=["wrong-token"])).status_code == 404
+
+
+def test_a_bot_filling_the_honeypot_registers_nobody(client):
+    session = SessionFactory()
+    response = client.post(reverse("trainings:session", args=[session.pk]), _rsvp(**{HONEYPOT_FIELD: "spam"}))
+    assert response.status_code == 400
+    assert Registration.objects.count() == 0
