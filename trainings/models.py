@@ -149,6 +149,8 @@ class Session(models.Model):
         verbose_name=_("trainers"),
         related_name="training_sessions",
         blank=True,
+        # Trainers log in to check people in: staff accounts, with a second factor.
+        limit_choices_to={"is_staff": True},
     )
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.SCHEDULED)
     # None: automatic (private when more than PRIVATE_ROSTER_THRESHOLD registered).
