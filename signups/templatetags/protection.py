@@ -27,3 +27,21 @@ def bot_trap():
         started=STARTED_FIELD,
         token=form_started_token(),
     )
+
+
+@register.filter
+def mask_phone(phone):
+    """"+12155550123" -> "•••0123": enough to tell two people with the same
+    name apart at a check-in table, not enough to call them."""
+    digits = "".join(ch for ch in str(phone or "") if ch.isdigit())
+    return f"•••{digits[-4:]}" if len(digits) >= 4 else ""
+
+
+@register.filter
+def mask_email(email):
+    """"ana.lopez@example.org" -> "a•••@e•••.org"."""
+    local, _at, domain = str(email or "").partition("@")
+    if not local or not domain:
+        return ""
+    host, _dot, tld = domain.rpartition(".")
+    return f"{local[0]}•••@{(host or tld)[0]}•••.{tld}" if host else f"{local[0]}•••@•••"
