@@ -318,3 +318,10 @@ def test_the_campaign_list_counts_volunteers_in_one_query_per_page(
     CampaignFactory.create_batch(10)
     with django_assert_num_queries(len(one_campaign)):
         client.get("/admin/signups/campaign/")
+
+
+def test_the_admin_follows_the_language_the_organizer_last_chose_on_the_site(client, organizer):
+    client.cookies["rz_language"] = "es"
+    page = client.get(CHANGELIST, HTTP_ACCEPT_LANGUAGE="en-US,en").content.decode()
+    assert '<html lang="es"' in page
+    assert "voluntarios" in page.lower()
