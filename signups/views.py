@@ -97,6 +97,9 @@ def _save(form, *, campaign):
         form.add_error(field, error.message)
         return None
     except ValidationError as error:
+        if not hasattr(error, "error_dict"):
+            form.add_error(None, error)
+            return None
         for field, messages in error.message_dict.items():
             form.add_error(field if field in form.fields else None, messages)
         return None

@@ -355,3 +355,20 @@ def test_an_existing_volunteer_is_never_shown_to_a_stranger(client, block):
     page = _page(client.get("/en/join/thanks/"))
     assert "Somebody Else" not in page
     assert "215" not in page
+
+
+def test_a_refusal_from_the_model_is_shown_on_the_form_not_a_server_error(client, block, monkeypatch):
+    # No field of the form lets this through today; the view must still turn
+    # a model's refusal into a message if a rule is added there later.
+    from django.core.exceptions import ValidationError
+
+    def refuse(**kwargs):
+        raise ValidationError({"name": ["Refused by the model."], "consent_at": ["Too old."]})
+
+    monkeypatch.setattr("signups.views.volunteer_upsert", refuse)
+    response = client.post("/en/join/", join_data())
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.errors["name"] == ["Refused by the model."]
+    assert form.non_field_errors() == ["Too old."]
+    assert Volunteer.objects.count() == 0
