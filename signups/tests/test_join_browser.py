@@ -111,3 +111,14 @@ def test_a_neighbor_signs_up_in_spanish_on_a_phone(live_server, phone_page, worl
     assert volunteer.contact_methods == ["whatsapp"]
     assert volunteer.ways_to_help == ["knock_doors"]
     assert [url for url in seen["requests"] if not url.startswith(live_server.url)] == []
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_landing_page_has_big_tap_targets_on_a_phone(live_server, phone_page, world, language):
+    seen = _watch(phone_page, live_server)
+    phone_page.goto(f"{live_server.url}/{language}/")
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 360
+    targets = phone_page.evaluate(TAP_TARGETS_JS)
+    assert len(targets) >= 4  # home, the other language, two buttons to the form
+    assert [t for t in targets if t["height"] < 44] == []
+    assert [url for url in seen["requests"] if not url.startswith(live_server.url)] == []
