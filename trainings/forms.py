@@ -127,8 +127,11 @@ class SessionFilterForm(forms.Form):
         label=_("Language"),
         required=False,
         choices=[("", _("Any language")), *Session.Language.choices],
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
-    zone = forms.ChoiceField(label=_("Zone"), required=False, choices=[])
+    zone = forms.ChoiceField(
+        label=_("Zone"), required=False, choices=[], widget=forms.Select(attrs={"class": "form-select"})
+    )
 
     def __init__(self, *args, zones=(), **kwargs):
         super().__init__(*args, **kwargs)
