@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from signups.models import Availability, Campaign, ContactMethod, Volunteer, WayToHelp
-from signups.retention_admin import erase_volunteers
+from signups.retention_admin import ForgetMeAdminMixin, erase_volunteers
 from signups.services import (
     SignupError,
     email_normalize,
@@ -143,7 +143,7 @@ def _labels(codes, choices):
 
 
 @admin.register(Volunteer)
-class VolunteerAdmin(ZoneScopedAdminMixin, admin.ModelAdmin):
+class VolunteerAdmin(ZoneScopedAdminMixin, ForgetMeAdminMixin, admin.ModelAdmin):
     # An organizer sees the people of their zones only; people with no
     # block (outside every zone) only a superuser.
     zone_path = "block__zone"

@@ -102,13 +102,6 @@ def demo_signups_load():
 
 
 DEMO_ORGANIZER_USERNAME = "organizer"
-# What an organizer does in the admin: see and edit zones, blocks, campaigns
-# and volunteers; never delete (people's records are kept or anonymized).
-ORGANIZER_PERMISSIONS = [
-    f"{action}_{model}"
-    for model in ("zone", "block", "campaign", "volunteer")
-    for action in ("view", "add", "change")
-]
 
 
 @transaction.atomic
@@ -117,9 +110,11 @@ def demo_organizer_ensure():
 
     Returns (user, password): password is None when the account already
     existed; it is then left unchanged, so a second `make run` does not lock
-    anyone out. Staff, not superuser, with the organizer permissions."""
+    anyone out. Staff, not superuser, in the Organizer group (created by
+    the trainings 0002_roles migration); load_demo assigns the pilot zone,
+    which is all the admin will show them."""
     from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Permission
+    from django.contrib.auth.models import Group
 
     User = get_user_model()
     user = User.objects.filter(username=DEMO_ORGANIZER_USERNAME).first()
@@ -129,8 +124,6 @@ def demo_organizer_ensure():
         user = User.objects.create_user(
             username=DEMO_ORGANIZER_USERNAME, password=password, is_staff=True
         )
-    permissions = Permission.objects.filter(
-        content_type__app_label__in=["zones", "signups"], codename__in=ORGANIZER_PERMISSIONS
-    )
-    user.user_permissions.add(*permissions)
+    organizers, _created = Group.objects.get_or_create(name="Organizer")
+    user.groups.add(organizers)
     return user, password

@@ -11,7 +11,16 @@ from django.utils.translation import ngettext
 from signups.retention import volunteer_erase
 
 
-@admin.action(description=_("Erase the selected people completely (on their request)"), permissions=["delete"])
+class ForgetMeAdminMixin:
+    """Offers erase_volunteers to whoever may change volunteers. Organizers
+    have no plain delete permission: removing a person goes through the
+    erasure, which also clears their audit trail."""
+
+    def has_erase_permission(self, request):
+        return self.has_change_permission(request)
+
+
+@admin.action(description=_("Erase the selected people completely (on their request)"), permissions=["erase"])
 def erase_volunteers(modeladmin, request, queryset):
     """First answer: a page saying what will be erased. The page posts back
     with `confirm=yes`; only then are the people erased, one transaction

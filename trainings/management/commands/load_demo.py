@@ -28,6 +28,8 @@ class Command(BaseCommand):
         )
 
         user, password = demo_organizer_ensure()
+        # Organizers see only the zones they are assigned.
+        zone.organizers.add(user)
         # After the zone and volunteers they refer to, and the organizer who
         # trains today's demo session.
         sessions_created = demo_trainings_load(zone=zone, trainer=user)
@@ -40,6 +42,10 @@ class Command(BaseCommand):
                 )
             )
             self.stdout.write("This password is shown only once.")
+            self.stdout.write(
+                "At the first login you set up the second step: scan the QR code with an "
+                "authenticator app (FreeOTP, Aegis, Google Authenticator) and keep the backup codes."
+            )
         else:
             self.stdout.write(
                 f"Demo organizer account {user.username!r} exists; its password is unchanged."
