@@ -160,3 +160,35 @@ def test_the_public_training_pages_fit_a_phone(phone_page, live_server):
         assert phone_page.evaluate("document.documentElement.scrollWidth") <= 360
     button = phone_page.locator("form.rsvp-form button[type=submit]")
     assert button.bounding_box()["height"] >= 44
+
+
+def test_a_walk_in_entered_offline_becomes_one_volunteer_and_one_check_in(trainer_page, live_server, trainer):
+    from signups.models import Volunteer
+
+    now = timezone.now()
+    session = SessionFactory(
+        starts_at=now - datetime.timedelta(minutes=10), ends_at=now + datetime.timedelta(hours=2), trainers=[trainer]
+    )
+    page = trainer_page
+    page.goto(f"{live_server.url}/es/trainer/sessions/{session.pk}/")
+    page.context.set_offline(True)
+    page.locator("details.walk-in summary").click()
+    form = page.locator("form[data-walk-in]")
+    form.locator("input[name=name]").fill("Rosa Peña")
+    form.locator("input[name=phone]").fill("215-555-0166")
+    form.locator("input[name=language][value=es]").check()
+    form.locator("input[name=address]").fill("1123 S 9th St")
+    form.locator("input[name=consent]").check()
+    form.locator("button[type=submit]").click()
+    assert page.locator(".roster-row", has_text="Rosa Peña").is_visible()
+    assert page.locator('[data-count="walk_ins"]').inner_text() == "1"
+    assert page.locator("[data-sync-badge]").inner_text() == "1 en espera de sincronizar"
+
+    page.context.set_offline(False)
+    page.locator("[data-sync-badge]").wait_for(state="hidden", timeout=15000)
+    assert _wait_for(lambda: Attendance.objects.count() == 1, page)
+    attendance = Attendance.objects.select_related("volunteer__block").get()
+    assert attendance.walk_in
+    assert attendance.volunteer.phone == "+12155550166"
+    assert attendance.volunteer.block.hundred == 1100
+    assert Volunteer.objects.count() == 1
