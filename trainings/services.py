@@ -288,7 +288,16 @@ def attendance_record_walk_in(
             name=name, phone=phone, email=email, language=language, address=address,
             zip_code=zip_code, source=Volunteer.Source.WALK_IN,
         )
-        return attendance_record(session=session, volunteer=volunteer, nonce=nonce, at=at, by=by, walk_in=True)
+        # Someone who registered and then used the walk-in form (their name
+        # was missed on the roster) is not a walk-in.
+        registered = (
+            Registration.objects.filter(session=session, volunteer=volunteer)
+            .exclude(status=Registration.Status.CANCELLED)
+            .exists()
+        )
+        return attendance_record(
+            session=session, volunteer=volunteer, nonce=nonce, at=at, by=by, walk_in=not registered
+        )
 
 
 def volunteer_for_training(*, name, phone, email, language, address, zip_code, source):

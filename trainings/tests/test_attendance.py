@@ -295,3 +295,14 @@ def test_the_attendance_csv_has_a_bom_the_names_and_is_formula_safe():
     assert "José Peña" in text
     assert "'=HYPERLINK(1)" in text
     assert "Undone Person" not in text
+
+
+def test_a_registered_person_entered_as_a_walk_in_is_not_counted_as_a_walk_in():
+    from trainings.tests.factories import RegistrationFactory
+
+    registration = RegistrationFactory(volunteer__phone="+12155550143")
+    attendance = attendance_record_walk_in(
+        session=registration.session, nonce=uuid.uuid4(), name="Known", phone="215-555-0143", consent=True,
+    )
+    assert attendance.volunteer == registration.volunteer
+    assert not attendance.walk_in
