@@ -178,6 +178,8 @@ class ZoneAdmin(ZoneScopedAdminMixin, admin.ModelAdmin):
         zone = get_object_or_404(Zone, pk=zone_id)
         if not self.has_view_permission(request, zone):
             raise PermissionDenied
+        if not self.has_view_permission(request, zone):
+            raise PermissionDenied
         blocks = (
             Block.objects.filter(zone=zone)
             .with_coverage()

@@ -133,3 +133,15 @@ def test_block_map_draws_the_block_and_its_neighbors(db):
 
 def test_block_without_geometry_gets_no_map(db):
     assert block_map_svg(Block(street="X ST", hundred=100, geometry=None)) == ""
+
+
+def test_packet_needs_permission_to_view_zones(client, django_user_model, otp_login):
+    zone = ZoneFactory()
+    user = django_user_model.objects.create_user(
+        username="trainer", password="a long enough password", is_staff=True
+    )
+    otp_login(client, user)
+
+    response = client.get(reverse("admin:zones_zone_packet", args=[zone.pk]))
+
+    assert response.status_code == 403
