@@ -1,0 +1,187 @@
+"""Attendance: check-in, undo, walk-ins, and the attendance export."""
+
+import csv
+import io
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from signups.audit import audit_export
+from signups.models import Volunteer
+from trainings.models import Attendance, Registration, Session
+from trainings.services.common import TrainingError, _as_uuid
+from trainings.services.status import volunteer_training_status_refresh
+
+
+def attendance_record(*, session, volunteer, nonce, at=None, by=None, walk_in=False):
+    """Check `volunteer` in to `session`.
+
+    `nonce` is the id the phone made for this check-in: sending it again
+    (a retry, a duplicated offline replay) returns the first row and changes
+    nothing. A person already checked in (say by another trainer at the same
+    moment) keeps the one check-in. `at` is the phone's time.
+
+    Refuses a cancelled session (`session_cancelled`) and a nonce already used
+    for someone else (`nonce_reused`). When the session is already done, the
+    person's trained status is recomputed.
+    """
+    nonce = _as_uuid(nonce)
+    previous = Attendance.objects.filter(nonce=nonce).first()
+    if previous is not None:
+        if previous.session_id != session.pk or previous.volunteer_id != volunteer.pk:
+            raise TrainingError(_("This check-in was already used for someone else."), code="nonce_reused")
+        return previous
+    if session.status == Session.Status.CANCELLED:
+        raise TrainingError(_("This training was cancelled."), code="session_cancelled")
+    with transaction.atomic():
+        standing = Attendance.objects.active().filter(session=session, volunteer=volunteer).first()
+        if standing is not None:
+            return standing
+        attendance = Attendance(
+            session=session,
+            volunteer=volunteer,
+            nonce=nonce,
+            phone_at=at,
+            checked_in_by=by if by is not None and by.is_authenticated else None,
+            walk_in=walk_in,
+        )
+        try:
+            with transaction.atomic():
+                attendance.save()
+        except IntegrityError:
+            # Another request won the race: the same nonce replayed, or another
+            # trainer checking in the same person. Either way, theirs is ours.
+            winner = (
+                Attendance.objects.filter(nonce=nonce).first()
+                or Attendance.objects.active().filter(session=session, volunteer=volunteer).first()
+            )
+            if winner is None:
+                raise
+            return winner
+        if session.status == Session.Status.DONE:
+            volunteer_training_status_refresh(volunteers=[volunteer])
+    return attendance
+
+
+def attendance_undo(*, session, nonce, by=None):
+    """Undo the check-in made with `nonce` in `session` (a mistaken tap).
+
+    Undoing twice, or undoing a check-in this server never saw, changes
+    nothing and returns None. The row is kept, marked undone, so a late replay
+    of the same check-in does not bring it back."""
+    nonce = _as_uuid(nonce)
+    with transaction.atomic():
+        attendance = (
+            Attendance.objects.select_for_update()
+            .filter(session=session, nonce=nonce)
+            .select_related("volunteer")
+            .first()
+        )
+        if attendance is None or attendance.undone_at is not None:
+            return None
+        attendance.undone_at = timezone.now()
+        attendance.save(update_fields=["undone_at"])
+        if session.status == Session.Status.DONE:
+            volunteer_training_status_refresh(volunteers=[attendance.volunteer])
+    return attendance
+
+
+def attendance_record_walk_in(
+    *, session, nonce, name, phone="", email="", language="en", address="", zip_code="", consent, at=None, by=None
+):
+    """A walk-in: find or create the Volunteer (as the sign-up form does),
+    place them on their block when the address resolves, and check them in.
+
+    Replaying the same nonce returns the first check-in without touching the
+    volunteer again. Refuses without consent (`consent_required`)."""
+    previous = Attendance.objects.filter(nonce=_as_uuid(nonce)).first()
+    if previous is not None:
+        if previous.session_id != session.pk:
+            raise TrainingError(_("This check-in was already used for someone else."), code="nonce_reused")
+        return previous
+    if not consent:
+        raise TrainingError(_("We need the person's consent to keep their contact."), code="consent_required")
+    with transaction.atomic():
+        volunteer = volunteer_for_training(
+            name=name, phone=phone, email=email, language=language, address=address,
+            zip_code=zip_code, source=Volunteer.Source.WALK_IN,
+        )
+        # Someone who registered and then used the walk-in form (their name
+        # was missed on the roster) is not a walk-in.
+        registered = (
+            Registration.objects.filter(session=session, volunteer=volunteer)
+            .exclude(status=Registration.Status.CANCELLED)
+            .exists()
+        )
+        return attendance_record(
+            session=session, volunteer=volunteer, nonce=nonce, at=at, by=by, walk_in=not registered
+        )
+
+
+def volunteer_for_training(*, name, phone, email, language, address, zip_code, source):
+    """Find the person by phone or email, or create them, exactly as sign-up
+    does (signups.services.volunteer_upsert); the address places them on
+    their block. Returns the Volunteer. Refusals are signups' SignupError."""
+    from signups.services import volunteer_upsert
+    from zones.services import block_for_address
+
+    block, resolved = block_for_address(text=address) if address else (None, None)
+    volunteer, _created = volunteer_upsert(
+        name=name,
+        phone=phone,
+        email=email,
+        language=language,
+        block=block,
+        # The house number found the block; it is kept only if the
+        # organization chose to keep street addresses.
+        street_address=f"{resolved.house_number} {resolved.street}"
+        if resolved and settings.KEEP_STREET_ADDRESSES
+        else "",
+        zip_code=zip_code,
+        source=source,
+        consent_version=settings.CONSENT_VERSION,
+    )
+    return volunteer
+
+
+def attendance_export_csv(*, session, user=None):
+    """The attendance of one session as a CSV document (bytes), UTF-8 with a
+    byte-order mark so spreadsheet programs read accents in names right.
+
+    `user` is who asked: every export of attendance leaves through here."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow(
+        [gettext("Name"), gettext("Phone"), gettext("Email"), gettext("Language"),
+         gettext("Checked in at"), gettext("Walk-in")]
+    )
+    rows = Attendance.objects.active().filter(session=session).select_related("volunteer").order_by("volunteer__name")
+    for attendance in rows:
+        volunteer = attendance.volunteer
+        writer.writerow(
+            [
+                _spreadsheet_safe(volunteer.name),
+                volunteer.phone,
+                _spreadsheet_safe(volunteer.email),
+                volunteer.get_language_display(),
+                timezone.localtime(attendance.checked_in_at).strftime("%Y-%m-%d %H:%M"),
+                gettext("yes") if attendance.walk_in else gettext("no"),
+            ]
+        )
+    audit_export(
+        user=user, model="trainings.attendance", row_count=len(rows),
+        detail=f"attendance CSV of session {session.pk}",
+    )
+    return out.getvalue().encode("utf-8")
+
+
+def _spreadsheet_safe(value):
+    # A name typed as "=HYPERLINK(...)" must stay text when opened in a
+    # spreadsheet (CSV injection).
+    if value and value[0] in "=+-@\t\r":
+        return "'" + value
+    return value
