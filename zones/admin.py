@@ -221,8 +221,11 @@ class BlockAdmin(ZoneScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ("zone",)
     search_fields = ("street", "from_street", "to_street")
     autocomplete_fields = ("zone",)
-    readonly_fields = ("residents_link",)
-    fields = ("street", "hundred", "from_street", "to_street", "zone", "geometry", "residents_link")
+    readonly_fields = ("residents_link", "canvass_teams_display")
+    fields = (
+        "street", "hundred", "from_street", "to_street", "zone", "geometry", "residents_link",
+        "canvass_teams_display",
+    )
     actions = ("print_packet", "remove_from_zone")
     list_per_page = 100
 
@@ -278,6 +281,19 @@ class BlockAdmin(ZoneScopedAdminMixin, admin.ModelAdmin):
             ngettext("%(count)d volunteer", "%(count)d volunteers", block.resident_count)
             % {"count": block.resident_count},
         )
+
+    @admin.display(description=_("canvass teams"))
+    def canvass_teams_display(self, block):
+        # Through the reverse relation: zones does not import signups.
+        if not block.pk:
+            return "-"
+        teams = block.canvass_teams.select_related("campaign").prefetch_related("members")
+        return "; ".join(
+            gettext("{team}: {members}").format(
+                team=team, members=", ".join(sorted(m.name for m in team.members.all())) or "-"
+            )
+            for team in teams
+        ) or "-"
 
     @admin.action(description=_("Print canvass packet"))
     def print_packet(self, request, queryset):

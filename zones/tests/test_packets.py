@@ -145,3 +145,14 @@ def test_packet_needs_permission_to_view_zones(client, django_user_model, otp_lo
     response = client.get(reverse("admin:zones_zone_packet", args=[zone.pk]))
 
     assert response.status_code == 403
+
+
+def test_a_blocks_admin_page_shows_its_canvass_teams(staff_client):
+    block = BlockFactory()
+    team = CanvassTeam.objects.create(campaign=CampaignFactory(), name="Team A", day="saturday")
+    team.members.set([VolunteerFactory(name="Ana Ruiz")])
+    team.blocks.set([block])
+
+    html = staff_client.get(reverse("admin:zones_block_change", args=[block.pk])).content.decode()
+
+    assert "Team A (Saturday): Ana Ruiz" in html
