@@ -194,8 +194,10 @@ class CanvassTeam(models.Model):
     only through Block.canvass_teams (the canvass packet lists the teams)."""
 
     class Day(models.TextChoices):
-        SATURDAY = "saturday", _("Saturday")
-        SUNDAY = "sunday", _("Sunday")
+        # Translators: a canvass day; context keeps it apart from Django's
+        # own weekday names, which are lower case in Spanish dates.
+        SATURDAY = "saturday", pgettext_lazy("canvass day", "Saturday")
+        SUNDAY = "sunday", pgettext_lazy("canvass day", "Sunday")
 
     campaign = models.ForeignKey(
         Campaign,
