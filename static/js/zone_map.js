@@ -24,6 +24,18 @@
     L.tileLayer(tileUrl, { maxZoom: 19, attribution: element.dataset.tileAttribution || "" }).addTo(map);
   }
 
+  // The zone's boundary, when it has one, as a dashed outline under the
+  // blocks (passed with json_script: the CSP runs no inline code).
+  var boundary = null;
+  var boundaryData = document.getElementById("zone-boundary");
+  if (boundaryData) {
+    boundary = L.geoJSON(JSON.parse(boundaryData.textContent), {
+      style: { color: "#5b1f69", weight: 2, dashArray: "6 4", fill: false },
+      interactive: false
+    }).addTo(map);
+    map.fitBounds(boundary.getBounds());
+  }
+
   function text(tag, value, className) {
     var node = document.createElement(tag);
     node.textContent = value;

@@ -168,3 +168,13 @@ def test_the_popups_volunteer_link_filters_the_admin_list_by_block(staff_client,
 
     assert response.status_code == 200
     assert list(response.context["cl"].result_list) == [mine]
+
+
+def test_map_of_a_zone_with_a_boundary_passes_it_as_json(staff_client, zone):
+    zone.boundary = {"type": "Polygon", "coordinates": [[[-75.17, 39.92], [-75.15, 39.92], [-75.15, 39.94], [-75.17, 39.92]]]}
+    zone.save()
+
+    html = staff_client.get(reverse("zones:map", args=["pilot"])).content.decode()
+
+    assert '<script id="zone-boundary" type="application/json">' in html
+    assert "Zone boundary" in html

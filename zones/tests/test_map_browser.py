@@ -21,7 +21,12 @@ def log_browser_in(page, live_server, user):
 @pytest.mark.django_db(transaction=True)
 def test_map_draws_blocks_on_a_phone_and_a_tap_shows_the_block(live_server, phone_page, django_user_model, settings):
     settings.MAP_TILE_URL = ""
-    zone = ZoneFactory(slug="pilot", name_en="Pilot", name_es="Piloto")
+    zone = ZoneFactory(
+        slug="pilot", name_en="Pilot", name_es="Piloto",
+        boundary={"type": "Polygon", "coordinates": [[[-75.159, 39.9366], [-75.157, 39.9366],
+                                                      [-75.157, 39.9320], [-75.159, 39.9320],
+                                                      [-75.159, 39.9366]]]},
+    )
     block = BlockFactory(
         zone=zone, street="S 9TH ST", hundred=1100,
         geometry={"type": "LineString", "coordinates": [[-75.158, 39.9364], [-75.158, 39.9343]]},
@@ -64,6 +69,11 @@ def test_map_draws_blocks_on_a_phone_and_a_tap_shows_the_block(live_server, phon
     assert "Residents signed up: 1" in text
     link = popup.locator("a")
     assert link.get_attribute("href") == f"/admin/signups/volunteer/?block__id__exact={block.pk}"
+
+    # In Spanish too, with the catalog's plural for 2 (Spanish has 3 forms).
+    phone_page.goto(f"{live_server.url}/es/zones/pilot/map/")
+    phone_page.wait_for_selector("text=2 cuadras dibujadas.")
+    assert errors == []
 
 
 @pytest.mark.browser
