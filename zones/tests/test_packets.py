@@ -136,10 +136,14 @@ def test_block_without_geometry_gets_no_map(db):
 
 
 def test_packet_needs_permission_to_view_zones(client, django_user_model, otp_login):
+    from django.contrib.auth.models import Permission
+
     zone = ZoneFactory()
+    # Staff who may use the admin (they see campaigns), but not zones.
     user = django_user_model.objects.create_user(
-        username="trainer", password="a long enough password", is_staff=True
+        username="helper", password="a long enough password", is_staff=True
     )
+    user.user_permissions.add(Permission.objects.get(codename="view_campaign"))
     otp_login(client, user)
 
     response = client.get(reverse("admin:zones_zone_packet", args=[zone.pk]))
