@@ -5,8 +5,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from signups.tests.factories import VolunteerFactory
+from zones.importing import blocks_import, load_features
 from zones.models import Block
 from zones.tests.factories import BlockFactory, ZoneFactory
+from zones.tests.test_import_blocks import CENTERLINE, needs_shared_data
 
 
 @pytest.fixture
@@ -178,3 +180,20 @@ def test_map_of_a_zone_with_a_boundary_passes_it_as_json(staff_client, zone):
 
     assert '<script id="zone-boundary" type="application/json">' in html
     assert "Zone boundary" in html
+
+
+@needs_shared_data
+def test_all_south_philadelphia_comes_in_one_response_and_one_block_query(
+    staff_client, django_assert_num_queries
+):
+    blocks_import(features=load_features(CENTERLINE))
+
+    # 1 session, 2 user, 3 OTP device, 4 the blocks with their coverage and zone.
+    with django_assert_num_queries(4):
+        response = staff_client.get(reverse("zones:all_blocks_geojson"))
+
+    data = response.json()
+    assert data["type"] == "FeatureCollection"
+    assert len(data["features"]) == 2554
+    assert {f["geometry"]["type"] for f in data["features"]} == {"LineString", "MultiLineString"}
+    assert all(f["properties"]["level"] == "none" for f in data["features"])
