@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.views.decorators.cache import never_cache
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
 from zones.admin_scoping import blocks_for, zones_for
@@ -74,6 +75,7 @@ def zone_map(request, slug=None):
 
 @staff_member_required
 @require_GET
+@gzip_page
 def blocks_geojson(request, slug=None):
     """Blocks with their coverage as a GeoJSON FeatureCollection: one zone's,
     or every block (all South Philadelphia in one response). One query for
@@ -81,7 +83,9 @@ def blocks_geojson(request, slug=None):
 
     Cacheable by the organizer's own browser only: `private` keeps shared
     proxies from storing per-block counts, and the ETag lets a phone on a
-    weak signal revalidate without downloading it again."""
+    weak signal revalidate without downloading it again. Gzipped: all South
+    Philadelphia is about 1 MB of JSON and 100 kB compressed (it carries no
+    secret, so compression leaks nothing)."""
     blocks = blocks_for(request.user).filter(geometry__isnull=False).select_related("zone")
     if slug:
         zone = get_object_or_404(zones_for(request.user), slug=slug)

@@ -197,3 +197,14 @@ def test_all_south_philadelphia_comes_in_one_response_and_one_block_query(
     assert len(data["features"]) == 2554
     assert {f["geometry"]["type"] for f in data["features"]} == {"LineString", "MultiLineString"}
     assert all(f["properties"]["level"] == "none" for f in data["features"])
+
+
+def test_geojson_is_gzipped_and_still_revalidates(staff_client, zone):
+    BlockFactory.create_batch(30, zone=zone)
+    url = reverse("zones:all_blocks_geojson")
+
+    response = staff_client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+
+    assert response["Content-Encoding"] == "gzip"
+    again = staff_client.get(url, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=response["ETag"])
+    assert again.status_code == 304
