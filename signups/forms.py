@@ -14,7 +14,7 @@ from signups.services import SignupError, email_normalize, phone_normalize
 from zones.models import Block
 from zones.services import block_for_address
 
-_ZIP = re.compile(r"^\d{5}$")
+ZIP_CODE = re.compile(r"^\d{5}$")
 
 # Which contact methods need which detail.
 _NEEDS_PHONE = {ContactMethod.CALL, ContactMethod.TEXT, ContactMethod.WHATSAPP}
@@ -28,7 +28,41 @@ def block_from_param(value):
     return Block.objects.select_related("zone").filter(pk=int(value)).first()
 
 
-class JoinForm(forms.Form):
+class ContactFormMixin:
+    """A name and a phone or an email, cleaned the same way wherever a person
+    gives them (the join form, an RSVP, a walk-in), so that volunteer_upsert
+    finds the same person again whichever form they used."""
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError(_("Tell us your name."), code="required")
+        return name
+
+    def clean_phone(self):
+        try:
+            return phone_normalize(self.cleaned_data["phone"])
+        except SignupError as error:
+            raise forms.ValidationError(error.message, code=error.code) from None
+
+    def clean_email(self):
+        return email_normalize(self.cleaned_data["email"])
+
+    def clean(self):
+        data = super().clean()
+        if "phone" not in self.errors and "email" not in self.errors:
+            if not data.get("phone") and not data.get("email"):
+                self.add_error(
+                    "phone",
+                    forms.ValidationError(
+                        _("Give us a phone number or an email address, so we can reach you."),
+                        code="no_contact",
+                    ),
+                )
+        return data
+
+
+class JoinForm(ContactFormMixin, forms.Form):
     name = forms.CharField(
         label=_("Your name"),
         max_length=200,
@@ -132,24 +166,9 @@ class JoinForm(forms.Form):
         ]
         self.helper.layout = Layout(*sections)
 
-    def clean_name(self):
-        name = " ".join(self.cleaned_data["name"].split())
-        if not name:
-            raise forms.ValidationError(_("Tell us your name."), code="required")
-        return name
-
-    def clean_phone(self):
-        try:
-            return phone_normalize(self.cleaned_data["phone"])
-        except SignupError as error:
-            raise forms.ValidationError(error.message, code=error.code) from None
-
-    def clean_email(self):
-        return email_normalize(self.cleaned_data["email"])
-
     def clean_zip_code(self):
         zip_code = "".join(self.cleaned_data["zip_code"].split())
-        if zip_code and not _ZIP.match(zip_code):
+        if zip_code and not ZIP_CODE.match(zip_code):
             raise forms.ValidationError(
                 _("Enter a 5-digit ZIP code, for example 19147."), code="invalid_zip"
             )
@@ -169,17 +188,9 @@ class JoinForm(forms.Form):
         return data
 
     def _clean_contact(self, data):
+        # ContactFormMixin.clean has already asked for a phone or an email.
         phone, email = data.get("phone"), data.get("email")
         if "phone" in self.errors or "email" in self.errors:
-            return
-        if not phone and not email:
-            self.add_error(
-                "phone",
-                forms.ValidationError(
-                    _("Give us a phone number or an email address, so we can reach you."),
-                    code="no_contact",
-                ),
-            )
             return
         methods = set(data.get("contact_methods") or [])
         if methods & _NEEDS_PHONE and not phone:

@@ -1,48 +1,12 @@
 """Forms: an RSVP on the public session page, and the trainer's check-in,
 undo and walk-in forms (the phone's script posts the same fields)."""
 
-import re
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from signups.forms import ZIP_CODE, ContactFormMixin
 from signups.models import Language
-from signups.services import SignupError, email_normalize, phone_normalize
 from trainings.models import Session
-
-_ZIP = re.compile(r"^\d{5}$")
-
-
-class ContactFormMixin:
-    """Name, phone or email, language and address, checked as sign-up does."""
-
-    def clean_name(self):
-        name = " ".join(self.cleaned_data["name"].split())
-        if not name:
-            raise forms.ValidationError(_("Tell us your name."), code="required")
-        return name
-
-    def clean_phone(self):
-        try:
-            return phone_normalize(self.cleaned_data["phone"])
-        except SignupError as error:
-            raise forms.ValidationError(error.message, code=error.code) from None
-
-    def clean_email(self):
-        return email_normalize(self.cleaned_data["email"])
-
-    def clean(self):
-        data = super().clean()
-        if "phone" not in self.errors and "email" not in self.errors:
-            if not data.get("phone") and not data.get("email"):
-                self.add_error(
-                    "phone",
-                    forms.ValidationError(
-                        _("Give us a phone number or an email address, so we can reach you."),
-                        code="no_contact",
-                    ),
-                )
-        return data
 
 
 def _name_field(label):
@@ -105,7 +69,7 @@ class WalkInForm(ContactFormMixin, forms.Form):
     def clean_address(self):
         text = " ".join(self.cleaned_data["address"].split())
         # A bare ZIP code is a ZIP code, not an address.
-        if _ZIP.match(text):
+        if ZIP_CODE.match(text):
             self.zip_code = text
             return ""
         self.zip_code = ""
