@@ -38,7 +38,9 @@ def normalize_street(street):
     """
     words = _SPACES.sub(" ", (street or "").replace(".", " ").replace(",", " ")).strip().upper().split(" ")
     words = [w for w in words if w]
-    if len(words) > 1 and words[0] in _DIRECTIONS:
+    # A leading direction needs a name and a suffix after it: "South Broad
+    # St" is S BROAD ST, but "South St" is a street named South.
+    if len(words) > 2 and words[0] in _DIRECTIONS:
         words[0] = _DIRECTIONS[words[0]]
     if len(words) > 1 and words[-1] in _SUFFIXES:
         words[-1] = _SUFFIXES[words[-1]]
