@@ -200,8 +200,14 @@ class StaffAdminSite(admin.AdminSite):
     index_title = _("Administration")
 
     def has_permission(self, request):
+        # Trainers are staff (so they can be picked as trainers) but hold no
+        # admin permission: the admin is not theirs at all.
         user = request.user
-        return super().has_permission(request) and user.is_verified()
+        return (
+            super().has_permission(request)
+            and user.is_verified()
+            and (user.is_superuser or bool(user.get_all_permissions()))
+        )
 
     def login(self, request, extra_context=None):
         # One login page for everyone: the language-prefixed one with the

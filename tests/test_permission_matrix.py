@@ -30,7 +30,9 @@ def world(db):
     volunteer_a = VolunteerFactory(name=A_NAME, block=block_a)
     CampaignFactory()
     now = timezone.now()
-    trainer = User.objects.create_user("trainer-a", password="x" * 20)
+    # Trainers are staff accounts (sessions pick trainers among staff) in
+    # the Trainer group, with no admin permission.
+    trainer = User.objects.create_user("trainer-a", password="x" * 20, is_staff=True)
     trainer.groups.add(Group.objects.get(name="Trainer"))
     session_a = SessionFactory(
         zone=zone_a, trainers=[trainer], starts_at=now - datetime.timedelta(minutes=10),

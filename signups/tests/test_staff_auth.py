@@ -15,9 +15,13 @@ PASSWORD = "correct horse battery staple"
 
 @pytest.fixture
 def staff(db):
-    return get_user_model().objects.create_user(
+    from django.contrib.auth.models import Group
+
+    user = get_user_model().objects.create_user(
         "organizer", "organizer@example.org", PASSWORD, is_staff=True
     )
+    user.groups.add(Group.objects.get(name="Organizer"))
+    return user
 
 
 def _code(device):
@@ -166,3 +170,11 @@ def test_staff_sessions_end_after_eight_hours_and_with_the_browser(client, staff
     cookie = response.cookies[settings.SESSION_COOKIE_NAME]
     assert cookie["httponly"]
     assert not cookie["max-age"] and not cookie["expires"]  # a browser-session cookie
+
+
+def test_a_staff_account_without_any_admin_permission_gets_no_admin(client):
+    trainer = get_user_model().objects.create_user("trainer2", password=PASSWORD, is_staff=True)
+    login_with_otp(client, trainer)
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert client.get("/admin/signups/volunteer/").status_code == 302
