@@ -49,6 +49,13 @@ def _page_language(response):
     return match.group(1) if match else None
 
 
+def _says_what_is_wrong(response):
+    # The form again with a message next to a field or above the form, or
+    # the plain refusal page: never a bare page.
+    body = response.content.decode(errors="replace")
+    assert any(mark in body for mark in ("invalid-feedback", "alert", "errorlist", 'lang="en" class="mb-4"'))
+
+
 def _no_raw_html(response):
     body = response.content.decode(errors="replace")
     assert SCRIPT not in body and "<img src=x" not in body
@@ -76,6 +83,7 @@ def test_any_rsvp_post_gives_a_page_or_a_redirect_and_whole_records(client, open
     assert response.status_code in (200, 302, 400)
     if response.status_code != 302:
         assert _page_language(response) == lang
+        _says_what_is_wrong(response)
         _no_raw_html(response)
         assert not Registration.objects.exists() and not Volunteer.objects.exists()
     else:
