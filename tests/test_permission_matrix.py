@@ -177,3 +177,30 @@ def test_an_organizer_cannot_put_a_volunteer_on_another_zones_block(client, worl
     })
     assert response.status_code == 200  # the form again, with an error
     assert not Volunteer.objects.filter(name="New Person").exists()
+
+
+ORGANIZER_LISTS = {
+    "signups.volunteer", "signups.campaign", "signups.canvassteam", "signups.auditentry",
+    "zones.zone", "zones.block", "trainings.session", "trainings.topic",
+}
+
+
+def test_every_admin_list_is_open_to_exactly_the_roles_meant_to_see_it(client, world):
+    """Every registered model, including the ones libraries add (accounts,
+    lockouts, authenticator devices): organizers see the people-and-places
+    lists of their work and nothing else; trainers and anonymous none."""
+    from django.contrib import admin
+
+    registered = {model._meta.label_lower: model for model in admin.site._registry}
+    assert ORGANIZER_LISTS <= set(registered)
+    problems = []
+    for role in ROLES:
+        client.logout()
+        _client_as(client, world, role)
+        for label, model in sorted(registered.items()):
+            url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+            status = client.get(url).status_code
+            allowed = role == "superuser" or (role.startswith("organizer") and label in ORGANIZER_LISTS)
+            if (status == 200) != allowed:
+                problems.append(f"{role} {label}: {status}")
+    assert problems == []
