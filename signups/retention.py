@@ -75,6 +75,7 @@ def volunteers_purge_inactive(*, older_than_days, commit=False, now=None):
     with transaction.atomic():
         ids = list(volunteers.values_list("pk", flat=True))
         Volunteer.objects.filter(pk__in=ids).delete()
+        _forget_admin_history(ids)
         AuditEntry.objects.filter(subject__in=[f"volunteer:{pk}" for pk in ids]).update(
             subject="", object_id=""
         )
@@ -91,10 +92,23 @@ def volunteers_purge_inactive(*, older_than_days, commit=False, now=None):
     return counts
 
 
+def _forget_admin_history(volunteer_ids):
+    """Django's admin keeps its own history (LogEntry) with each record's
+    name in `object_repr`: a forgotten person must not live on there."""
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Volunteer),
+        object_id__in=[str(pk) for pk in volunteer_ids],
+    ).delete()
+
+
 def volunteer_erase(*, volunteer, user):
     """Forget one person completely, on their request: the volunteer row,
     their registrations, attendance and team memberships (deleted with them),
-    and every audit entry about them reduced to one anonymous id.
+    every audit entry about them reduced to one anonymous id, and the admin's
+    own history of their record deleted.
 
     Returns the anonymous id the audit log keeps. Coverage drops accordingly:
     an erased person no longer counts as a trained neighbor.
@@ -102,4 +116,5 @@ def volunteer_erase(*, volunteer, user):
     with transaction.atomic():
         volunteer_id = volunteer.pk
         Volunteer.objects.filter(pk=volunteer_id).delete()
+        _forget_admin_history([volunteer_id])
         return audit_erase(user=user, volunteer_id=volunteer_id)

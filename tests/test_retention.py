@@ -155,3 +155,14 @@ def test_an_organizer_cannot_erase_someone_of_another_zone(client, organizer, ot
     otp_login(client, organizer)
     _erase(client, volunteer, confirm="yes")
     assert Volunteer.objects.filter(pk=volunteer.pk).exists()
+
+
+def test_erasing_also_forgets_the_admins_own_history_of_the_record(client, organizer, otp_login):
+    from django.contrib.admin.models import CHANGE, LogEntry
+
+    volunteer = VolunteerFactory(name="Rosa Méndez")
+    LogEntry.objects.log_actions(user_id=organizer.pk, queryset=[volunteer], action_flag=CHANGE,
+                                 change_message="Changed notes.", single_object=True)
+    assert LogEntry.objects.filter(object_repr="Rosa Méndez").exists()
+    volunteer_erase(volunteer=volunteer, user=organizer)
+    assert not LogEntry.objects.filter(object_repr="Rosa Méndez").exists()
