@@ -1,9 +1,7 @@
-import sys
-
 from django.core.management.base import BaseCommand, CommandError
-from tqdm import tqdm
 
-from zones.importing import SKIP_REASONS, ImportFileError, blocks_import, load_features
+from zones.importing import blocks_import
+from zones.management.commands._importing import features_from, terminal_progress, write_skipped
 from zones.models import Zone
 
 
@@ -28,18 +26,12 @@ class Command(BaseCommand):
             zone_obj = Zone.objects.filter(slug=zone).first()
             if zone_obj is None:
                 raise CommandError(f"No zone with the slug {zone!r}. Create it in the admin first.")
-        try:
-            features = load_features(file)
-        except ImportFileError as exc:
-            raise CommandError(str(exc.message)) from exc
+        features = features_from(file)
         report = blocks_import(
             features=features,
             zone=zone_obj,
             dry_run=dry_run,
-            progress=lambda items: tqdm(
-                items, desc="Segments", unit=" features", file=sys.stderr,
-                disable=not sys.stderr.isatty(),
-            ),
+            progress=terminal_progress("Segments"),
         )
         prefix = "Dry run, nothing written: " if dry_run else ""
         self.stdout.write(
@@ -47,5 +39,4 @@ class Command(BaseCommand):
             f"blocks: {report.created} created, {report.updated} updated, "
             f"{report.unchanged} unchanged."
         )
-        for reason, count in sorted(report.skipped.items()):
-            self.stdout.write(f"  skipped {count}: {SKIP_REASONS[reason]}")
+        write_skipped(self, report)

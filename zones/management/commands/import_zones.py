@@ -1,9 +1,7 @@
-import sys
+from django.core.management.base import BaseCommand
 
-from django.core.management.base import BaseCommand, CommandError
-from tqdm import tqdm
-
-from zones.importing import SKIP_REASONS, ImportFileError, load_features, zones_import
+from zones.importing import zones_import
+from zones.management.commands._importing import features_from, terminal_progress, write_skipped
 
 
 class Command(BaseCommand):
@@ -24,18 +22,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, file, dry_run, reassign, **options):
-        try:
-            features = load_features(file)
-        except ImportFileError as exc:
-            raise CommandError(str(exc.message)) from exc
+        features = features_from(file)
         report = zones_import(
             features=features,
             dry_run=dry_run,
             reassign=reassign,
-            progress=lambda items: tqdm(
-                items, desc="Polygons", unit=" features", file=sys.stderr,
-                disable=not sys.stderr.isatty(),
-            ),
+            progress=terminal_progress("Polygons"),
         )
         prefix = "Dry run, nothing written: " if dry_run else ""
         self.stdout.write(
@@ -44,5 +36,4 @@ class Command(BaseCommand):
             f"{report.blocks_assigned} blocks assigned, "
             f"{report.blocks_in_other_zones} left in another zone."
         )
-        for reason, count in sorted(report.skipped.items()):
-            self.stdout.write(f"  skipped {count}: {SKIP_REASONS[reason]}")
+        write_skipped(self, report)
