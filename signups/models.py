@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from zones.models import BilingualMixin, Block, refresher_resident_q, trained_resident_q
+from zones.models import Block, in_active_language, refresher_resident_q, trained_resident_q
 
 
 class Language(models.TextChoices):
@@ -44,7 +44,7 @@ class Availability(models.TextChoices):
     SUNDAY_AFTERNOON = "sun_pm", _("Sunday afternoon")
 
 
-class Campaign(BilingualMixin, models.Model):
+class Campaign(models.Model):
     """A sign-up drive, such as the launch weekend."""
 
     slug = models.SlugField(_("short name"), unique=True)
@@ -71,13 +71,9 @@ class Campaign(BilingualMixin, models.Model):
     def __str__(self):
         return self.name
 
-    @property
-    def name(self):
-        return self._in_language("name")
+    name = in_active_language("name")
 
-    @property
-    def intro(self):
-        return self._in_language("intro")
+    intro = in_active_language("intro")
 
 
 class VolunteerQuerySet(models.QuerySet):

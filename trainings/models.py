@@ -17,14 +17,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from signups.models import Volunteer
-from zones.models import BilingualMixin, Zone
+from zones.models import Zone, in_active_language
 
 # A roster longer than this hides every name until two letters are typed,
 # unless the organizer decided otherwise for the session.
 PRIVATE_ROSTER_THRESHOLD = 30
 
 
-class Topic(BilingualMixin, models.Model):
+class Topic(models.Model):
     name_en = models.CharField(_("name (English)"), max_length=200)
     name_es = models.CharField(_("name (Spanish)"), max_length=200)
     description_en = models.TextField(_("description (English)"), blank=True)
@@ -53,13 +53,9 @@ class Topic(BilingualMixin, models.Model):
     def __str__(self):
         return self.name
 
-    @property
-    def name(self):
-        return self._in_language("name")
+    name = in_active_language("name")
 
-    @property
-    def description(self):
-        return self._in_language("description")
+    description = in_active_language("description")
 
 
 class SessionQuerySet(models.QuerySet):

@@ -14,19 +14,25 @@ from zones.streets import display_street
 DEFAULT_TARGET_PER_BLOCK = 2
 
 
-class BilingualMixin:
-    """Pick the English or Spanish field of organizer-written text by the
-    active language, falling back to English when the Spanish one is empty."""
+class in_active_language:
+    """Organizer-written text kept in two fields (`name_en`, `name_es`), read
+    as one: `name = in_active_language("name")` gives the Spanish field on a
+    Spanish page, and English when the Spanish one is empty."""
 
-    def _in_language(self, field):
+    def __init__(self, field):
+        self.field = field
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
         if translation.get_language() == "es":
-            value = getattr(self, f"{field}_es")
+            value = getattr(instance, f"{self.field}_es")
             if value:
                 return value
-        return getattr(self, f"{field}_en")
+        return getattr(instance, f"{self.field}_en")
 
 
-class Zone(BilingualMixin, models.Model):
+class Zone(models.Model):
     class Status(models.TextChoices):
         PLANNED = "planned", pgettext_lazy("zone status", "Planned")
         PILOT = "pilot", pgettext_lazy("zone status", "Pilot")
@@ -70,13 +76,9 @@ class Zone(BilingualMixin, models.Model):
     def __str__(self):
         return self.name
 
-    @property
-    def name(self):
-        return self._in_language("name")
+    name = in_active_language("name")
 
-    @property
-    def description(self):
-        return self._in_language("description")
+    description = in_active_language("description")
 
 
 class CoverageLevel(models.TextChoices):

@@ -2,7 +2,6 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import zones.models
 from django.db import migrations, models
 
 
@@ -35,7 +34,6 @@ class Migration(migrations.Migration):
                 'ordering': ['-starts_on'],
                 'constraints': [models.CheckConstraint(condition=models.Q(('ends_on__gte', models.F('starts_on'))), name='campaign_ends_after_it_starts')],
             },
-            bases=(zones.models.BilingualMixin, models.Model),
         ),
         migrations.CreateModel(
             name='Volunteer',

@@ -3,7 +3,6 @@
 import django.db.models.deletion
 import django.utils.timezone
 import trainings.models
-import zones.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -36,7 +35,6 @@ class Migration(migrations.Migration):
                 'ordering': ['name_en'],
                 'constraints': [models.CheckConstraint(condition=models.Q(('valid_for_months__isnull', True), ('valid_for_months__gte', 1), _connector='OR'), name='topic_valid_for_at_least_a_month')],
             },
-            bases=(zones.models.BilingualMixin, models.Model),
         ),
         migrations.CreateModel(
             name='Session',
