@@ -11,3 +11,10 @@ class SignupsConfig(AppConfig):
         from signups import audit, audit_admin  # noqa: F401 (registers the read-only admin)
 
         audit.connect()
+
+        # Keep the Organizer and Trainer groups (signups.roles) after a flush.
+        from django.db.models.signals import post_migrate
+
+        from signups.roles import _after_migrate
+
+        post_migrate.connect(_after_migrate, sender=self, dispatch_uid="signups.roles")

@@ -204,3 +204,15 @@ def test_every_admin_list_is_open_to_exactly_the_roles_meant_to_see_it(client, w
             if (status == 200) != allowed:
                 problems.append(f"{role} {label}: {status}")
     assert problems == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_roles_come_back_after_the_tables_are_emptied():
+    from django.core.management import call_command
+
+    call_command("flush", "--noinput", verbosity=0)
+    organizer = Group.objects.get(name="Organizer")
+    assert Group.objects.filter(name="Trainer").exists()
+    codenames = set(organizer.permissions.values_list("codename", flat=True))
+    assert {"view_volunteer", "change_volunteer", "view_session", "view_auditentry"} <= codenames
+    assert "delete_volunteer" not in codenames

@@ -1,0 +1,62 @@
+"""The Organizer and Trainer groups, kept in existence.
+
+The data migration trainings/0002_roles creates them on a new database;
+this post_migrate hook (connected in SignupsConfig.ready) recreates them
+whenever the tables were emptied since (`manage.py flush`, transactional
+tests) and puts back any permission the role is meant to have. Named by
+strings only: signups imports nothing from trainings.
+"""
+
+from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
+from django.db import DEFAULT_DB_ALIAS
+
+ORGANIZER = "Organizer"
+TRAINER = "Trainer"
+# People leave only through the forget-me erasure, so no delete_volunteer.
+ORGANIZER_PERMISSIONS = {
+    "signups": [
+        "view_volunteer", "add_volunteer", "change_volunteer",
+        "view_campaign", "add_campaign", "change_campaign",
+        "view_canvassteam", "add_canvassteam", "change_canvassteam", "delete_canvassteam",
+        "view_auditentry",
+    ],
+    "zones": ["view_zone", "change_zone", "view_block", "change_block"],
+    "trainings": [
+        "view_topic",
+        "view_session", "add_session", "change_session",
+        "view_registration", "add_registration", "change_registration", "delete_registration",
+        "view_attendance", "change_attendance",
+    ],
+}
+
+
+def roles_ensure(*, using=DEFAULT_DB_ALIAS, apps=global_apps):
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for app_label in ORGANIZER_PERMISSIONS:
+        try:
+            # The real app config (it has a models module), the given apps
+            # registry for the models (historical ones during migrate).
+            create_permissions(global_apps.get_app_config(app_label), verbosity=0, using=using, apps=apps)
+        except LookupError:
+            continue
+    organizer, _created = Group.objects.using(using).get_or_create(name=ORGANIZER)
+    for app_label, codenames in ORGANIZER_PERMISSIONS.items():
+        organizer.permissions.add(
+            *Permission.objects.using(using).filter(
+                content_type__app_label=app_label, codename__in=codenames
+            )
+        )
+    Group.objects.using(using).get_or_create(name=TRAINER)
+
+
+def _after_migrate(sender, using=DEFAULT_DB_ALIAS, apps=global_apps, plan=None, **kwargs):
+    # Skip while the migrations that create these tables have not run (a
+    # partial `migrate` to an early state).
+    try:
+        apps.get_model("auth", "Group")
+        apps.get_model("trainings", "Session")
+    except LookupError:
+        return
+    roles_ensure(using=using, apps=apps)
