@@ -411,7 +411,8 @@
     }
   });
 
-  var walkIn = document.querySelector("[data-walk-in]");
+  // Rows of walk-ins carry data-walk-in too (for the count): take the form.
+  var walkIn = document.querySelector("form[data-walk-in]");
   if (walkIn) {
     walkIn.addEventListener("submit", function (event) {
       event.preventDefault();
