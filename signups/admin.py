@@ -147,6 +147,7 @@ class VolunteerAdmin(ZoneScopedAdminMixin, ForgetMeAdminMixin, admin.ModelAdmin)
     # An organizer sees the people of their zones only; people with no
     # block (outside every zone) only a superuser.
     zone_path = "block__zone"
+    unzoned_permission = "signups.view_unzoned_volunteer"
     form = VolunteerAdminForm
     list_display = ("name", "language", "block", "zone", "ways_to_help_display", "created_at")
     list_filter = (

@@ -147,6 +147,9 @@ class Volunteer(models.Model):
         verbose_name = _("volunteer")
         verbose_name_plural = _("volunteers")
         ordering = ["-created_at"]
+        permissions = [
+            ("view_unzoned_volunteer", _("Can see volunteers who belong to no zone")),
+        ]
         constraints = [
             # The database has the last word on duplicates: two racing
             # submissions of the same phone or email cannot both insert.

@@ -3,7 +3,9 @@
 The data migration trainings/0002_roles creates them on a new database;
 this post_migrate hook (connected in SignupsConfig.ready) recreates them
 whenever the tables were emptied since (`manage.py flush`, transactional
-tests) and puts back any permission the role is meant to have. Named by
+tests). A group that exists keeps the permissions an administrator gave it:
+a permission taken away is not put back on the next deploy (a migration
+grants a new one). Named by
 strings only: signups imports nothing from trainings.
 """
 
@@ -16,7 +18,7 @@ TRAINER = "Trainer"
 # People leave only through the forget-me erasure, so no delete_volunteer.
 ORGANIZER_PERMISSIONS = {
     "signups": [
-        "view_volunteer", "add_volunteer", "change_volunteer",
+        "view_volunteer", "add_volunteer", "change_volunteer", "view_unzoned_volunteer",
         "view_campaign", "add_campaign", "change_campaign",
         "view_canvassteam", "add_canvassteam", "change_canvassteam", "delete_canvassteam",
         "view_auditentry",
@@ -41,13 +43,14 @@ def roles_ensure(*, using=DEFAULT_DB_ALIAS, apps=global_apps):
             create_permissions(global_apps.get_app_config(app_label), verbosity=0, using=using, apps=apps)
         except LookupError:
             continue
-    organizer, _created = Group.objects.using(using).get_or_create(name=ORGANIZER)
-    for app_label, codenames in ORGANIZER_PERMISSIONS.items():
-        organizer.permissions.add(
-            *Permission.objects.using(using).filter(
-                content_type__app_label=app_label, codename__in=codenames
+    organizer, created = Group.objects.using(using).get_or_create(name=ORGANIZER)
+    if created:
+        for app_label, codenames in ORGANIZER_PERMISSIONS.items():
+            organizer.permissions.add(
+                *Permission.objects.using(using).filter(
+                    content_type__app_label=app_label, codename__in=codenames
+                )
             )
-        )
     Group.objects.using(using).get_or_create(name=TRAINER)
 
 

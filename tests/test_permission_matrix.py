@@ -216,3 +216,35 @@ def test_the_roles_come_back_after_the_tables_are_emptied():
     codenames = set(organizer.permissions.values_list("codename", flat=True))
     assert {"view_volunteer", "change_volunteer", "view_session", "view_auditentry"} <= codenames
     assert "delete_volunteer" not in codenames
+
+
+def test_organizers_see_the_people_who_belong_to_no_zone(client, world):
+    # A neighbor who gave no address belongs to no organizer's zone; without
+    # this nobody but a superuser could follow up with them.
+    VolunteerFactory(name="Sin Dirección", block=None, address_withheld=True)
+    _client_as(client, world, "organizer_b")
+    page = client.get(reverse("admin:signups_volunteer_changelist")).content.decode()
+    assert "Sin Dirección" in page
+    assert A_NAME not in page
+
+
+def test_an_organizer_without_the_unzoned_permission_sees_only_their_zones(client, world):
+    from django.contrib.auth.models import Permission
+
+    VolunteerFactory(name="Sin Dirección", block=None, address_withheld=True)
+    organizers = Group.objects.get(name="Organizer")
+    organizers.permissions.remove(Permission.objects.get(codename="view_unzoned_volunteer"))
+    _client_as(client, world, "organizer_b")
+    page = client.get(reverse("admin:signups_volunteer_changelist")).content.decode()
+    assert "Sin Dirección" not in page
+
+
+def test_a_permission_taken_from_a_role_stays_taken_after_migrate(db):
+    from django.contrib.auth.models import Permission
+
+    from signups.roles import roles_ensure
+
+    organizers = Group.objects.get(name="Organizer")
+    organizers.permissions.remove(Permission.objects.get(codename="view_unzoned_volunteer"))
+    roles_ensure()
+    assert not organizers.permissions.filter(codename="view_unzoned_volunteer").exists()

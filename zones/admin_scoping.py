@@ -50,6 +50,10 @@ class ZoneScopedAdminMixin:
     zone_path = "zone"
     #: Fields only a superuser may edit (e.g. who organizes a zone).
     superuser_only_fields = ()
+    #: A permission ("app.codename") that also shows the rows belonging to no
+    #: zone at all: a neighbor who gave no address, or lives outside every
+    #: zone, belongs to no organizer, yet someone must follow up with them.
+    unzoned_permission = None
 
     def scope(self, request, queryset):
         """Narrow any queryset of this admin's model to the user's zones.
@@ -57,7 +61,10 @@ class ZoneScopedAdminMixin:
         rows and annotations survive."""
         if sees_everything(request.user):
             return queryset
-        allowed = self.model._default_manager.filter(zone_q(request.user, self.zone_path))
+        allowed_q = zone_q(request.user, self.zone_path)
+        if self.unzoned_permission and request.user.has_perm(self.unzoned_permission):
+            allowed_q |= Q(**{f"{self.zone_path}__isnull": True})
+        allowed = self.model._default_manager.filter(allowed_q)
         return queryset.filter(pk__in=allowed.values("pk"))
 
     def get_queryset(self, request):
