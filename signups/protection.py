@@ -128,8 +128,19 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"\+?\d(?:[\s().-]*\d){6,}")
 
 
+# Dates and times in log lines look like long runs of digits; they are kept.
+_TIMESTAMP = re.compile(
+    r"(\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[+-]\d{2}:?\d{2}|Z)?)?)"
+)
+
+
 def scrub(text):
-    return _PHONE.sub("[phone]", _EMAIL.sub("[email]", text))
+    # split() with a group keeps the timestamps at the odd positions.
+    pieces = _TIMESTAMP.split(text)
+    return "".join(
+        piece if index % 2 else _PHONE.sub("[phone]", _EMAIL.sub("[email]", piece))
+        for index, piece in enumerate(pieces)
+    )
 
 
 class ScrubPersonalData(logging.Filter):

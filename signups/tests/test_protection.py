@@ -146,3 +146,11 @@ def test_the_log_filter_blanks_emails_and_phones():
     message = record.getMessage()
     assert "ana@example.org" not in message and "555-0123" not in message
     assert message == "saved [email] / [phone]"
+
+
+def test_the_log_filter_keeps_dates_and_times_readable():
+    record = logging.LogRecord(
+        "x", logging.INFO, __file__, 1, "older than %s, call %s", ("2026-11-26 18:06:23.512+00:00", "215.555.0123"), None
+    )
+    ScrubPersonalData().filter(record)
+    assert record.getMessage() == "older than 2026-11-26 18:06:23.512+00:00, call [phone]"
