@@ -8,6 +8,7 @@ JavaScript too.
 """
 
 import datetime
+import unicodedata
 import uuid
 
 from django.conf import settings
@@ -19,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from signups.models import Volunteer
 from signups.protection import guard_public_form
@@ -42,7 +43,7 @@ from zones.models import Zone
 # --- Public pages -------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def session_list(request):
     upcoming = Session.objects.upcoming()
     # Only zones that have an upcoming session are worth offering.
@@ -94,7 +95,7 @@ def _registration_by_token(token):
 
 
 @never_cache
-@require_GET
+@require_safe
 def registration_detail(request, token):
     """The confirmation page: the only public page with the exact address,
     reached through the secret link given to the person who registered."""
@@ -106,7 +107,7 @@ def registration_detail(request, token):
     )
 
 
-@require_GET
+@require_safe
 def registration_ics(request, token):
     registration = _registration_by_token(token)
     if registration.status != Registration.Status.REGISTERED:
@@ -154,7 +155,7 @@ def offline_session_ids(user):
 
 
 @login_required
-@require_GET
+@require_safe
 def trainer_home(request):
     start, end = _today_bounds()
     sessions = list(
@@ -173,6 +174,13 @@ def trainer_home(request):
         "trainings/trainer_home.html",
         {"today": today, "upcoming": upcoming, "recent": recent, "offline_ids": [s.pk for s in today if s.status == Session.Status.SCHEDULED]},
     )
+
+
+def _fold(text):
+    """Lower case without accents, as the roster's script compares names:
+    a trainer types "maria lopez" for "María Peña López"."""
+    decomposed = unicodedata.normalize("NFD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def _roster_context(request, session):
@@ -205,9 +213,10 @@ def _roster_context(request, session):
     private = session.roster_is_private(registered_count)
     query = " ".join(request.GET.get("q", "").split())[:60]
     if query:
-        folded = query.casefold()
+        words = _fold(query).split()
         for row in rows:
-            row["match"] = folded in row["volunteer"].name.casefold()
+            name = _fold(row["volunteer"].name)
+            row["match"] = all(word in name for word in words)
     else:
         for row in rows:
             row["match"] = not private
@@ -235,7 +244,7 @@ def _roster_context(request, session):
 
 @never_cache
 @login_required
-@require_GET
+@require_safe
 def roster(request, pk):
     session = _trainer_session(request, pk)
     context = _roster_context(request, session)
@@ -248,7 +257,7 @@ def roster(request, pk):
 _SERVICE_WORKER = settings.BASE_DIR / "static" / "js" / "trainer-sw.js"
 
 
-@require_GET
+@require_safe
 def service_worker(request):
     """The trainer pages' service worker, served under /<lang>/trainer/ so
     that its scope covers the roster pages (a script under /static/ could
@@ -384,7 +393,7 @@ def mark_done(request, pk):
     return redirect("trainings:trainer")
 
 
-@require_GET
+@require_safe
 def signed_out(request):
     """Where a trainer lands after logging out: its script wipes everything
     the phone kept for offline check-in."""

@@ -300,7 +300,12 @@
   function applySearch() {
     var q = fold(search ? search.value.trim() : "");
     rows().forEach(function (row) {
-      var visible = (!isPrivate || q.length >= 2) && (!q || fold(row.dataset.name).indexOf(q) !== -1);
+      // Every word typed, anywhere in the name: "maria lopez" finds
+      // "María Peña López".
+      var name = fold(row.dataset.name);
+      var visible = (!isPrivate || q.length >= 2) && q.split(/\s+/).every(function (word) {
+        return name.indexOf(word) !== -1;
+      });
       row.hidden = !visible;
     });
     if (hint) { hint.hidden = q.length >= 2; }
