@@ -210,13 +210,14 @@ def test_no_address_and_no_choice_asks_for_one(client):
 def test_a_block_link_is_shown_on_the_form(client, block):
     response = client.get(f"/en/join/?block={block.pk}")
     page = _page(response)
-    assert "You're signing up for the 1100 block of S 9th St." in page
+    # One sentence, its cross streets inside it.
+    assert "You're signing up for the 1100 block of S 9th St (between Christian St and Montrose St)." in page
     assert f'name="block" value="{block.pk}"' in page
 
 
 def test_a_block_link_is_shown_in_spanish(client, block):
     page = _page(client.get(f"/es/join/?block={block.pk}"))
-    assert "Te estás inscribiendo en la cuadra 1100 de S 9th St." in page
+    assert "Te estás inscribiendo en la cuadra 1100 de S 9th St (entre Christian St y Montrose St)." in page
 
 
 def test_a_block_link_signs_up_on_that_block_when_no_address_is_typed(client, block):
