@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from signups.forms import JoinForm, block_from_param
 from signups.models import Language, Volunteer
@@ -16,7 +16,7 @@ from signups.services import SignupError, campaign_current, volunteer_upsert
 THANKS_SESSION_KEY = "signups_thanks_volunteer"
 
 
-@require_GET
+@require_safe
 def choose_language(request):
     """`/` (printed on flyers): the language remembered from a last visit,
     else the best match among the browser's languages."""
@@ -26,7 +26,7 @@ def choose_language(request):
     return redirect(f"/{language}/")
 
 
-@require_GET
+@require_safe
 def landing(request):
     campaign, closed_campaign = campaign_current()
     return render(
@@ -116,7 +116,7 @@ def _thanks_url(volunteer):
         return reverse("signups:thanks")
 
 
-@require_GET
+@require_safe
 def thanks(request):
     volunteer_id = request.session.get(THANKS_SESSION_KEY)
     volunteer = (

@@ -10,7 +10,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.gzip import gzip_page
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from zones.admin_scoping import blocks_for, zones_for
 from zones.coverage import zone_coverage_summaries, zone_coverage_summary
@@ -18,7 +18,7 @@ from zones.models import CoverageLevel, Zone
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request):
     """Liveness and database check. Says ok or not ok, and nothing else."""
     try:
@@ -49,7 +49,7 @@ def _volunteers_admin_url():
 
 
 @staff_member_required
-@require_GET
+@require_safe
 def zone_map(request, slug=None):
     """The coverage map of one zone (or of every block, without a slug). The
     page itself carries no block data: zone_map.js fetches the GeoJSON."""
@@ -74,7 +74,7 @@ def zone_map(request, slug=None):
 
 
 @staff_member_required
-@require_GET
+@require_safe
 @gzip_page
 def blocks_geojson(request, slug=None):
     """Blocks with their coverage as a GeoJSON FeatureCollection: one zone's,

@@ -1,0 +1,43 @@
+"""What a neighbor finds on the public pages besides the form: the way to
+the trainings, the block of a canvasser's link in one sentence, and pages
+that answer HEAD (link checkers, uptime monitors, load balancers)."""
+
+import pytest
+
+from signups.tests.helpers import join_data
+from zones.tests.factories import BlockFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_landing_page_leads_to_the_trainings(client, language):
+    page = client.get(f"/{language}/").content.decode()
+    assert f'href="/{language}/trainings/"' in page
+
+
+def test_the_thank_you_page_leads_to_the_trainings(client):
+    BlockFactory(street="S 9TH ST", hundred=1100)
+    response = client.post("/es/join/", join_data(), follow=True)
+    assert response.redirect_chain[-1][0] == "/es/join/thanks/"
+    page = response.content.decode()
+    assert 'href="/es/trainings/"' in page
+    assert "Ver los próximos talleres" in page
+
+
+def test_a_block_link_without_cross_streets_is_one_sentence(client):
+    block = BlockFactory(street="S 9TH ST", hundred=1100, from_street="", to_street="")
+    page = client.get(f"/en/join/?block={block.pk}").content.decode()
+    assert "You're signing up for the 1100 block of S 9th St." in page
+    assert "()" not in page
+
+
+@pytest.mark.parametrize("url", ["/", "/en/", "/es/", "/healthz", "/es/trainings/", "/es/zones/"])
+def test_head_requests_are_answered(client, url):
+    assert client.head(url).status_code in (200, 302)
+
+
+def test_head_on_the_landing_page_is_ok_and_empty(client):
+    response = client.head("/es/")
+    assert response.status_code == 200
+    assert response.content == b""
