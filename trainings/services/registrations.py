@@ -162,10 +162,18 @@ def registration_calendar(*, registration):
         event.add("dtend", session.ends_at)
         event.add("summary", str(session.topic.name))
         event.add("location", f"{session.location_name}, {session.address}")
+        # Every topic, not only know-your-rights; and the link that frees the
+        # seat, since "let us know" alone left people no way to do it.
+        path = reverse("trainings:registration", args=[registration.cancel_token])
         event.add(
             "description",
-            gettext("Know-your-rights training in {language}. If you can't come, please let us know.").format(
-                language=session.get_language_display()
+            gettext(
+                "{topic}. Language: {language}. If you can't come, tell us here so "
+                "someone else can have your seat: {url}"
+            ).format(
+                topic=session.topic.name,
+                language=session.get_language_display(),
+                url=settings.SITE_URL.rstrip("/") + path,
             ),
         )
         calendar.add_component(event)
