@@ -36,14 +36,18 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(PY)
 	touch $@ $(VENV)/.installed-run
 
 # The demo: DEBUG on, the embedded SQLite file, demo data, real gunicorn.
+# Links printed and emailed point at the port actually served. The access
+# log leaves out query strings: a trainer's roster search (?q=) is a name.
 run: export DEBUG ?= true
+run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: $(VENV)/.installed-run
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py createcachetable
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py load_demo
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
-	$(BIN)/gunicorn resistance_zone.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
+	$(BIN)/gunicorn resistance_zone.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile - \
+	  --access-logformat '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s'
 
 # Every test, on PostgreSQL (bin/test-database falls back to SQLite loudly
 # outside CI). Real-browser tests need Debian's chromium: installed here when

@@ -100,3 +100,9 @@ def test_the_demo_organizer_is_an_organizer_of_the_pilot_zone_only(db):
     assert list(user.groups.values_list("name", flat=True)) == ["Organizer"]
     assert list(user.organized_zones.all()) == [Zone.objects.get(slug="south-philly-pilot")]
     assert user.has_perm("signups.view_volunteer") and not user.has_perm("auth.view_user")
+
+
+def test_the_organizer_login_points_at_the_site_being_served(settings):
+    # `make run PORT=8130` sets SITE_URL to the port it serves.
+    settings.SITE_URL = "http://127.0.0.1:8130/"
+    assert "at http://127.0.0.1:8130/admin/" in _load_demo()

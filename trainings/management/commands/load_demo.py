@@ -38,7 +38,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Demo organizer login: {user.username} / {password} "
-                    f"at http://127.0.0.1:8000/{settings.ADMIN_URL}"
+                    f"at {settings.SITE_URL.rstrip('/')}/{settings.ADMIN_URL}"
                 )
             )
             self.stdout.write("This password is shown only once.")
