@@ -15,6 +15,7 @@ from zones import views as zone_views
 urlpatterns = [
     path("", signup_views.choose_language, name="choose-language"),
     path("healthz", zone_views.healthz, name="healthz"),
+    path("favicon.ico", signup_views.favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

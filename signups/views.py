@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.http import require_http_methods, require_safe
@@ -24,6 +25,13 @@ def choose_language(request):
     if language not in dict(settings.LANGUAGES):
         language = translation.get_language_from_request(request, check_path=False)
     return redirect(f"/{language}/")
+
+
+@require_safe
+def favicon(request):
+    """/favicon.ico, which browsers ask for on pages that name no icon (the
+    admin's): without it every such page logged a 404."""
+    return redirect(static("favicon.svg"), permanent=True)
 
 
 @require_safe

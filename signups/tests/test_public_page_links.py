@@ -3,6 +3,7 @@ the trainings, the block of a canvasser's link in one sentence, and pages
 that answer HEAD (link checkers, uptime monitors, load balancers)."""
 
 import pytest
+from django.conf import settings
 
 from signups.tests.helpers import join_data
 from zones.tests.factories import BlockFactory
@@ -41,3 +42,12 @@ def test_head_on_the_landing_page_is_ok_and_empty(client):
     response = client.head("/es/")
     assert response.status_code == 200
     assert response.content == b""
+
+
+def test_pages_name_their_icon_and_favicon_ico_finds_it(client):
+    # Without an icon every page view logged a 404 for /favicon.ico.
+    assert '<link rel="icon" href="/static/favicon.svg"' in client.get("/es/").content.decode()
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"] == "/static/favicon.svg"
+    assert (settings.BASE_DIR / "static" / "favicon.svg").exists()
