@@ -18,7 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from signups.admin import VolunteerAdmin
-from signups.models import Volunteer
+from signups.models import Language, Volunteer
 from trainings.models import Attendance, Registration, Session, Topic
 from trainings.services import (
     TrainingError,
@@ -48,12 +48,19 @@ class RegistrationInline(admin.TabularInline):
     model = Registration
     extra = 0
     can_delete = False
-    fields = ("volunteer", "status", "language", "created_at", "reminder_sent_at")
+    fields = ("volunteer", "status", "language_name", "created_at", "reminder_sent_at")
     readonly_fields = fields
     ordering = ("status", "created_at")
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("language"))
+    def language_name(self, registration):
+        # The field keeps a bare code ("es"): organizers read its name.
+        if registration.language in Language.values:
+            return Language(registration.language).label
+        return registration.language
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("volunteer")
