@@ -53,7 +53,7 @@ class ZoneAdmin(ZoneScopedAdminMixin, admin.ModelAdmin):
     # The rest of the summary (below / at target, refreshers) is on the
     # change page: the list stays readable on a laptop.
     list_display = (
-        "name_en", "status", "block_total", "blocks_none", "percent_with_trained", "residents",
+        "display_name", "status", "block_total", "blocks_none", "percent_with_trained", "residents",
         "trained", "map_link",
     )
     list_filter = ("status",)
@@ -95,6 +95,12 @@ class ZoneAdmin(ZoneScopedAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("no trained neighbor"))
     def blocks_none(self, zone):
         return zone.coverage.none
+
+    # In the organizer's language: a Spanish admin listed the English name
+    # under "Nombre (inglés)".
+    @admin.display(description=_("name"), ordering="name_en")
+    def display_name(self, zone):
+        return zone.name
 
     @admin.display(description=_("map"))
     def map_link(self, zone):
