@@ -258,6 +258,12 @@
         showError(_("Wait until every check-in is synced before marking the session done."));
         return;
       }
+      // One tap away from the walk-in form, and it cannot be undone here:
+      // ask first.
+      if (!window.confirm(_("Mark this session done? Everyone checked in counts as trained, and this phone stops keeping the session for offline use."))) {
+        event.preventDefault();
+        return;
+      }
       // Nothing of a finished session stays on the phone.
       queue = queue.filter(function (item) { return item.session !== sessionId; });
       allowed = allowed.filter(function (id) { return id !== sessionId; });
