@@ -48,6 +48,7 @@ def landing(request):
 @guard_public_form("join")
 def join(request):
     campaign, closed_campaign = campaign_current()
+    unknown_link_block = False
     if request.method == "POST":
         form = JoinForm(request.POST, campaign=campaign)
         if form.is_valid():
@@ -57,6 +58,9 @@ def join(request):
                 return redirect(_thanks_url(volunteer))
     else:
         link_block = block_from_param(request.GET.get("block"))
+        # A QR code whose block is gone (or a mistyped link): say so now,
+        # since the form below has nothing left that would.
+        unknown_link_block = bool(request.GET.get("block")) and link_block is None
         form = JoinForm(
             campaign=campaign,
             initial={
@@ -75,6 +79,7 @@ def join(request):
             "campaign": campaign,
             "closed_campaign": closed_campaign,
             "link_block": link_block,
+            "unknown_link_block": unknown_link_block,
         },
     )
 

@@ -51,3 +51,15 @@ def test_pages_name_their_icon_and_favicon_ico_finds_it(client):
     assert response.status_code == 301
     assert response["Location"] == "/static/favicon.svg"
     assert (settings.BASE_DIR / "static" / "favicon.svg").exists()
+
+
+@pytest.mark.parametrize("bad", ["999999", "abc"])
+def test_a_link_to_an_unknown_block_says_so_before_the_form_is_sent(client, bad):
+    # The hidden field stays empty, so after a post nothing would say why.
+    page = client.get("/es/join/", {"block": bad}).content.decode()
+    assert "No encontramos la cuadra de tu enlace: escribe tu dirección." in page
+
+
+def test_a_plain_join_link_says_nothing_about_a_block(client):
+    page = client.get("/es/join/").content.decode()
+    assert "No encontramos la cuadra de tu enlace" not in page
