@@ -7,6 +7,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from signups.models import Availability, ContactMethod, Language, WayToHelp
@@ -146,8 +147,11 @@ class JoinForm(ContactFormMixin, forms.Form):
         self.resolved_block = None
         self.street_address = ""
         self.unknown_block = False
-        if campaign is None:
-            # No launch weekend to be available for.
+        # Availability only for a weekend still to come: a campaign left
+        # open after its dates keeps taking sign-ups, but asking "when can
+        # you join us" about a past weekend confuses people.
+        ask_availability = campaign is not None and campaign.ends_on >= timezone.localdate()
+        if not ask_availability:
             del self.fields["weekend_availability"]
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -160,7 +164,7 @@ class JoinForm(ContactFormMixin, forms.Form):
             Fieldset(
                 _("How you'd like to help"),
                 "ways_to_help",
-                *(["weekend_availability"] if campaign is not None else []),
+                *(["weekend_availability"] if ask_availability else []),
             ),
             "consent",
         ]

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.views.decorators.http import require_http_methods, require_safe
 
 from signups.forms import JoinForm, block_from_param
@@ -145,5 +145,11 @@ def thanks(request):
     return render(
         request,
         "signups/thanks.html",
-        {"volunteer": volunteer, "home_block": volunteer.block, "campaign": campaign},
+        {
+            "volunteer": volunteer,
+            "home_block": volunteer.block,
+            "campaign": campaign,
+            # "which starts on <date>" only while that date is ahead.
+            "campaign_started": campaign is not None and campaign.starts_on <= timezone.localdate(),
+        },
     )

@@ -2,9 +2,13 @@
 the trainings, the block of a canvasser's link in one sentence, and pages
 that answer HEAD (link checkers, uptime monitors, load balancers)."""
 
+import datetime
+
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
+from signups.tests.factories import CampaignFactory
 from signups.tests.helpers import join_data
 from zones.tests.factories import BlockFactory
 
@@ -63,3 +67,29 @@ def test_a_link_to_an_unknown_block_says_so_before_the_form_is_sent(client, bad)
 def test_a_plain_join_link_says_nothing_about_a_block(client):
     page = client.get("/es/join/").content.decode()
     assert "No encontramos la cuadra de tu enlace" not in page
+
+
+def test_a_campaign_past_its_weekend_no_longer_asks_for_availability(client):
+    past = CampaignFactory(starts_on=datetime.date(2020, 11, 21), ends_on=datetime.date(2020, 11, 22))
+    page = client.get("/en/join/").content.decode()
+    assert past.name_en in page  # still open for sign-ups
+    assert 'name="weekend_availability"' not in page
+
+
+def test_a_coming_campaign_asks_for_availability(client):
+    CampaignFactory()
+    assert 'name="weekend_availability"' in client.get("/en/join/").content.decode()
+
+
+def test_the_thank_you_page_promises_a_start_date_only_while_it_is_ahead(client):
+    BlockFactory(street="S 9TH ST", hundred=1100)
+    campaign = CampaignFactory(starts_on=datetime.date(2020, 11, 21), ends_on=datetime.date(2020, 11, 22))
+    page = client.post("/en/join/", join_data(language="en", weekend_availability=None), follow=True).content.decode()
+    assert "Thank you for joining!" in page
+    assert "which starts on" not in page
+
+    campaign.starts_on = timezone.localdate() + datetime.timedelta(days=2)
+    campaign.ends_on = campaign.starts_on + datetime.timedelta(days=1)
+    campaign.save()
+    page = client.post("/en/join/", join_data(language="en"), follow=True).content.decode()
+    assert "which starts on" in page
