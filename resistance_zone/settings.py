@@ -149,8 +149,31 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- Email: console by default, SMTP from EMAIL_URL -------------------------
+# EMAIL_URL keeps django-environ's convention; Django 6.1 takes it as the
+# default entry of MAILERS (its EMAIL_* settings are deprecated).
 _email = env.email_url("EMAIL_URL", default="consolemail://")
-vars().update(_email)
+_MAILER_OPTIONS = {
+    "EMAIL_HOST": "host",
+    "EMAIL_PORT": "port",
+    "EMAIL_HOST_USER": "username",
+    "EMAIL_HOST_PASSWORD": "password",
+    "EMAIL_USE_TLS": "use_tls",
+    "EMAIL_USE_SSL": "use_ssl",
+    "EMAIL_FILE_PATH": "file_path",
+}
+MAILERS = {
+    "default": {
+        "BACKEND": _email["EMAIL_BACKEND"],
+        "OPTIONS": {
+            option: _email[key]
+            for key, option in _MAILER_OPTIONS.items()
+            if _email.get(key) not in (None, "")
+        },
+    }
+}
+if MAILERS["default"]["BACKEND"].endswith("smtp.EmailBackend"):
+    # A mail server that hangs must not hold a reminder run forever.
+    MAILERS["default"]["OPTIONS"]["timeout"] = env.int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Resistance Zone <no-reply@localhost>")
 # Where the site lives, for links in emails (reminders, "a seat opened up"),
 # which have no request to build them from.

@@ -56,7 +56,7 @@ def _rate_key(request, scope):
         who = f"user:{request.user.pk}"
     else:
         who = f"ip:{client_ip(request)}"
-    digest = salted_hmac("rz.rate-limit", who).hexdigest()[:32]
+    digest = salted_hmac("rz.rate-limit", who, algorithm="sha256").hexdigest()[:32]
     return f"rz:rate:{scope}:{digest}"
 
 

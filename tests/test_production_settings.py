@@ -21,6 +21,8 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "zone.example.org",
     "DATABASE_URL": os.environ.get("DATABASE_URL", "sqlite:////tmp/rz-check.sqlite3"),
     "CACHE_URL": "dbcache://rz_cache",
+    # Production sends real email; check --deploy refuses the console default.
+    "EMAIL_URL": "smtp+tls://mailer:s3cret@mail.example.org:587",
 }
 
 
@@ -51,6 +53,19 @@ def test_the_admin_url_is_configurable():
     )
     result = _run(code, {**PRODUCTION_ENV, "ADMIN_URL": "back-office-7f3a/"})
     assert result.stdout.strip() == "/back-office-7f3a/", result.stderr
+
+
+def test_email_url_becomes_the_default_mailer_with_a_timeout():
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='resistance_zone.settings';"
+        "django.setup(); from django.core import mail; m = mail.mailers.default;"
+        "print(type(m).__module__, m.host, m.port, m.username, m.use_tls, m.timeout)"
+    )
+    env = {**PRODUCTION_ENV, "EMAIL_URL": "smtp+tls://mailer:s3cret@mail.example.org:587"}
+    result = _run(code, env)
+    assert result.stdout.split() == [
+        "django.core.mail.backends.smtp", "mail.example.org", "587", "mailer", "True", "20"
+    ], result.stderr
 
 
 def test_a_malformed_admin_url_stops_the_start():
