@@ -81,18 +81,25 @@ def form_started_token(now=None):
     return signing.dumps(int(now if now is not None else time.time()), salt=_SIGNER_SALT)
 
 
-def looks_like_a_bot(data, *, now=None):
-    """True when the honeypot is filled, the start time is missing or forged,
-    or the form came back faster than a person can fill it."""
+def bot_trap_verdict(data, *, now=None):
+    """Why `data` looks like a bot's: "honeypot" (the hidden field is
+    filled), "forged" (the start time is missing or not ours), "too_fast"
+    (back faster than a person fills a form), or None for a person."""
     if data.get(HONEYPOT_FIELD, ""):
-        return True
+        return "honeypot"
     token = data.get(STARTED_FIELD, "")
     try:
         started = signing.loads(token, salt=_SIGNER_SALT, max_age=60 * 60 * 24)
     except (signing.BadSignature, TypeError):
-        return True
+        return "forged"
     now = now if now is not None else time.time()
-    return now - started < settings.FORM_MIN_FILL_SECONDS
+    if now - started < settings.FORM_MIN_FILL_SECONDS:
+        return "too_fast"
+    return None
+
+
+def looks_like_a_bot(data, *, now=None):
+    return bot_trap_verdict(data, now=now) is not None
 
 
 def _refusal(request, *, status):
@@ -100,6 +107,22 @@ def _refusal(request, *, status):
     if status == 429:
         response["Retry-After"] = str(settings.RATE_LIMIT_WINDOW)
     return response
+
+
+def _confirm_resend(request):
+    """A person whose browser filled the form in a blink (autofill) must not
+    lose what they typed: show it back, kept in hidden fields, with one
+    button to send it again. Nothing is saved until they do, and by then a
+    person has taken the seconds a script does not."""
+    fields = [
+        (name, value)
+        for name, values in request.POST.lists()
+        if name != "csrfmiddlewaretoken"
+        for value in values
+    ]
+    return TemplateResponse(
+        request, "protection/confirm.html", {"fields": fields, "action": request.get_full_path()}, status=400
+    )
 
 
 def guard_public_form(scope, *, bot_trap=True):
@@ -113,7 +136,10 @@ def guard_public_form(scope, *, bot_trap=True):
             if request.method == "POST":
                 if rate_limit_exceeded(request, scope=scope):
                     return _refusal(request, status=429)
-                if bot_trap and looks_like_a_bot(request.POST):
+                verdict = bot_trap_verdict(request.POST) if bot_trap else None
+                if verdict == "too_fast":
+                    return _confirm_resend(request)
+                if verdict is not None:
                     return _refusal(request, status=400)
             return view(request, *args, **kwargs)
 

@@ -154,3 +154,34 @@ def test_the_log_filter_keeps_dates_and_times_readable():
     )
     ScrubPersonalData().filter(record)
     assert record.getMessage() == "older than 2026-11-26 18:06:23.512+00:00, call [phone]"
+
+
+def test_a_form_filled_in_a_blink_is_shown_back_to_send_again_and_nothing_is_lost(client):
+    # Autofill can send a form faster than the bot trap's minimum: the person
+    # gets their answers back in hidden fields and one button, not a dead end.
+    import re
+
+    from signups.models import Volunteer
+    from signups.tests.helpers import join_data
+
+    data = join_data(name="Lucía Ramírez", phone="215-555-0177")
+    data[STARTED_FIELD] = form_started_token()  # shown this very second
+    response = client.post("/es/join/", data)
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert Volunteer.objects.count() == 0
+    assert "Un toque más para enviar" in page
+    resend = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page))
+    assert resend["name"] == "Lucía Ramírez"
+    assert page.count('name="ways_to_help"') == 2  # both choices kept
+
+    replay = {}
+    for name, value in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page):
+        if name != "csrfmiddlewaretoken":
+            replay.setdefault(name, []).append(value.replace("&amp;", "&").replace("&#x27;", "'").replace("&quot;", '"'))
+    with override_settings(FORM_MIN_FILL_SECONDS=0):
+        response = client.post("/es/join/", replay)
+    assert response.status_code == 302
+    volunteer = Volunteer.objects.get()
+    assert volunteer.name == "Lucía Ramírez"
+    assert volunteer.ways_to_help == ["get_trained", "knock_doors"]
