@@ -151,7 +151,14 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # --- Email: console by default, SMTP from EMAIL_URL -------------------------
 # EMAIL_URL keeps django-environ's convention; Django 6.1 takes it as the
 # default entry of MAILERS (its EMAIL_* settings are deprecated).
-_email = env.email_url("EMAIL_URL", default="consolemail://")
+# Without DEBUG, EMAIL_URL is required: the console backend would print
+# people's emails, training addresses and secret links into the server log.
+_email_url = env("EMAIL_URL", default="consolemail://" if DEBUG else "")
+if not _email_url:
+    raise ImproperlyConfigured(
+        "Set EMAIL_URL (DEBUG is off), e.g. smtp+tls://user:password@mail.example.org:587."
+    )
+_email = env.email_url_config(_email_url)
 _MAILER_OPTIONS = {
     "EMAIL_HOST": "host",
     "EMAIL_PORT": "port",
