@@ -21,19 +21,25 @@ LAUNCH_WEEKEND = {
     "name_en": "Launch weekend: South Philadelphia",
     "name_es": "Fin de semana de lanzamiento: Sur de Filadelfia",
     "intro_en": (
-        "On November 21 and 22 we knock on every door from Washington Avenue to "
+        "On the launch weekend we knock on every door from Washington Avenue to "
         "Oregon Avenue, between 3rd and 9th Streets. Join us: get trained on your "
         "rights, and help your block become a Community Resistance Zone."
     ),
     "intro_es": (
-        "El 21 y el 22 de noviembre tocamos cada puerta de la avenida Washington a "
+        "El fin de semana de lanzamiento tocamos cada puerta de la avenida Washington a "
         "la avenida Oregon, entre las calles 3 y 9. Únete: aprende tus derechos y "
         "ayuda a que tu cuadra sea una Zona de Resistencia Comunitaria."
     ),
-    "starts_on": datetime.date(2026, 11, 21),
-    "ends_on": datetime.date(2026, 11, 22),
     "is_open": True,
 }
+
+
+def launch_weekend_dates(today):
+    """The coming Saturday and Sunday (this one, on a Saturday): the demo's
+    launch weekend is always ahead of whoever runs `make run`, so the form
+    asks for availability as it would before a real launch."""
+    saturday = today + datetime.timedelta(days=(5 - today.weekday()) % 7)
+    return saturday, saturday + datetime.timedelta(days=1)
 
 # (street, hundred, trained): two trained neighbors on the 1100 block of
 # S 9th St (at target), one on a few blocks (below target), none on others
@@ -67,6 +73,7 @@ def demo_signups_load():
     blocks (zones.demo) loaded first. Returns (campaign, campaign_created,
     volunteers_created)."""
     fields = {key: value for key, value in LAUNCH_WEEKEND.items() if key != "slug"}
+    fields["starts_on"], fields["ends_on"] = launch_weekend_dates(timezone.localdate())
     campaign, campaign_created = Campaign.objects.update_or_create(
         slug=LAUNCH_WEEKEND["slug"], defaults=fields
     )

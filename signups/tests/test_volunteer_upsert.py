@@ -183,3 +183,4 @@ def test_two_racing_signups_with_the_same_phone_make_one_volunteer():
     assert sorted(created for _volunteer, created in results) == [False, True]
     volunteer = Volunteer.objects.get()
     assert set(volunteer.ways_to_help) == {"interpret", "knock_doors"}
+
