@@ -29,6 +29,25 @@ def block_from_param(value):
     return Block.objects.select_related("zone").filter(pk=int(value)).first()
 
 
+def phone_field():
+    return forms.CharField(
+        label=_("Phone"),
+        required=False,
+        # Longer than any phone number, so a paste of junk is refused here.
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel", "type": "tel"}),
+    )
+
+
+def email_field():
+    return forms.EmailField(
+        label=_("Email"),
+        required=False,
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
 class ContactFormMixin:
     """A name and a phone or an email, cleaned the same way wherever a person
     gives them (the join form, an RSVP, a walk-in), so that volunteer_upsert
@@ -69,19 +88,8 @@ class JoinForm(ContactFormMixin, forms.Form):
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    phone = forms.CharField(
-        label=_("Phone"),
-        required=False,
-        # Longer than any phone number, so a paste of junk is refused here.
-        max_length=40,
-        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel", "type": "tel"}),
-    )
-    email = forms.EmailField(
-        label=_("Email"),
-        required=False,
-        max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-    )
+    phone = phone_field()
+    email = email_field()
     language = forms.ChoiceField(
         label=_("Which language do you prefer?"),
         choices=Language.choices,

@@ -4,7 +4,7 @@ undo and walk-in forms (the phone's script posts the same fields)."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from signups.forms import ZIP_CODE, ContactFormMixin
+from signups.forms import ZIP_CODE, ContactFormMixin, email_field, phone_field
 from signups.models import Language
 from trainings.models import Session
 
@@ -13,25 +13,10 @@ def _name_field(label):
     return forms.CharField(label=label, max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"}))
 
 
-def _phone_field():
-    return forms.CharField(
-        label=_("Phone"),
-        required=False,
-        max_length=40,
-        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel", "type": "tel"}),
-    )
-
-
-def _email_field():
-    return forms.EmailField(
-        label=_("Email"), required=False, max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
-    )
-
-
 class RegistrationForm(ContactFormMixin, forms.Form):
     name = _name_field(_("Your name"))
-    phone = _phone_field()
-    email = _email_field()
+    phone = phone_field()
+    email = email_field()
     language = forms.ChoiceField(
         label=_("Which language do you prefer?"), choices=Language.choices, widget=forms.RadioSelect
     )
@@ -50,8 +35,8 @@ class RegistrationForm(ContactFormMixin, forms.Form):
 
 class WalkInForm(ContactFormMixin, forms.Form):
     name = _name_field(_("Name"))
-    phone = _phone_field()
-    email = _email_field()
+    phone = phone_field()
+    email = email_field()
     language = forms.ChoiceField(label=_("Preferred language"), choices=Language.choices, widget=forms.RadioSelect)
     address = forms.CharField(
         label=_("Street address or ZIP code"),
