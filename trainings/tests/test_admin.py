@@ -119,3 +119,36 @@ def test_the_volunteer_admin_shows_trainings_and_filters_by_trained(admin_client
     assert "Needs a refresher" in body
     change = admin_client.get(reverse("admin:signups_volunteer_change", args=[trained.pk])).content.decode()
     assert str(session.topic) in change
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_the_topic_list_takes_the_same_queries_for_1_or_20_topics(
+    admin_client, django_assert_num_queries, count
+):
+    from trainings.tests.factories import TopicFactory
+
+    TopicFactory.create_batch(count)
+    # 1 session, 2 user, 3 OTP device, 4-5 counts (filtered, total), 6 the
+    # page of topics.
+    with django_assert_num_queries(6):
+        response = admin_client.get(reverse("admin:trainings_topic_changelist"))
+    assert len(response.context["cl"].result_list) == count
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_the_audit_log_takes_the_same_queries_for_1_or_20_entries(
+    admin_client, django_assert_num_queries, count
+):
+    from signups.audit import AuditEntry
+
+    AuditEntry.objects.all().delete()
+    AuditEntry.objects.bulk_create(
+        AuditEntry(action="export", model="signups.volunteer", row_count=n, actor_name="boss")
+        for n in range(count)
+    )
+    # 1 session, 2 user, 3 OTP device, 4-5 counts (filtered, total), 6 the
+    # page of entries, 7 the record-type filter's choices, 8-9 the date
+    # hierarchy.
+    with django_assert_num_queries(9):
+        response = admin_client.get(reverse("admin:signups_auditentry_changelist"))
+    assert len(response.context["cl"].result_list) == count
