@@ -46,6 +46,13 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "Set SECRET_KEY" in result.stderr
 
 
+def test_production_refuses_to_start_without_its_host_names():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "ALLOWED_HOSTS"}
+    result = _run(["manage.py", "check"], env)
+    assert result.returncode != 0
+    assert "Set ALLOWED_HOSTS" in result.stderr
+
+
 def test_production_refuses_to_start_without_a_mail_server():
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != "EMAIL_URL"}
     result = _run(["manage.py", "check"], env)
