@@ -1,15 +1,15 @@
 """signups.services.volunteer_upsert / volunteer_find: one record per person."""
 
-import threading
+from functools import partial
 
 import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from signups.models import Volunteer
 from signups.services import SignupError, volunteer_find, volunteer_upsert
 from signups.tests.factories import CampaignFactory, VolunteerFactory
+from tests.races import require_postgresql, run_at_once
 from zones.tests.factories import BlockFactory
 
 pytestmark = pytest.mark.django_db
@@ -161,25 +161,10 @@ def test_two_racing_signups_with_the_same_phone_make_one_volunteer():
     # Two requests at the same moment (a double click): both look, neither
     # finds anyone, both insert; the unique constraint lets one win and the
     # other must update the winner's row instead of failing.
-    if connection.vendor != "postgresql":
-        pytest.skip("This race needs PostgreSQL (SQLite locks the whole file; CI always runs PostgreSQL).")
-    barrier = threading.Barrier(2)
-    results, errors = [], []
-
-    def sign_up(way):
-        try:
-            barrier.wait(timeout=5)
-            results.append(_upsert(ways_to_help=[way]))
-        except Exception as error:  # noqa: BLE001 - reported by the assert below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=sign_up, args=(way,)) for way in ("interpret", "knock_doors")]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    require_postgresql()
+    results, errors = run_at_once(
+        partial(_upsert, ways_to_help=["interpret"]), partial(_upsert, ways_to_help=["knock_doors"])
+    )
     assert errors == []
     assert Volunteer.objects.count() == 1
     assert sorted(created for _volunteer, created in results) == [False, True]

@@ -1,13 +1,13 @@
 import datetime
-import threading
 import uuid
+from functools import partial
 
 import pytest
-from django.db import connection, connections
 from django.utils import timezone
 
 from signups.models import Volunteer
 from signups.tests.factories import VolunteerFactory
+from tests.races import require_postgresql, run_at_once
 from trainings.models import Attendance, Session
 from trainings.services import (
     TrainingError,
@@ -97,59 +97,33 @@ def test_checking_in_again_after_an_undo_counts():
 
 @pytest.mark.django_db(transaction=True)
 def test_two_trainers_checking_in_at_once_lose_no_check_in():
-    if connection.vendor != "postgresql":
-        pytest.skip("This race needs PostgreSQL (the SQLite fallback has no row locks; CI always runs PostgreSQL).")
+    require_postgresql()
     session = SessionFactory()
     same_person = VolunteerFactory()
     others = [VolunteerFactory() for _ in range(6)]
     # Each trainer checks in three different people plus the same person.
     batches = [[same_person, *others[:3]], [same_person, *others[3:]]]
-    barrier = threading.Barrier(2)
-    errors = []
 
-    def trainer(batch):
-        try:
-            barrier.wait()
-            for volunteer in batch:
-                attendance_record(session=session, volunteer=volunteer, nonce=uuid.uuid4())
-        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
-            errors.append(exc)
-        finally:
-            connections.close_all()
+    def check_in(batch):
+        for volunteer in batch:
+            attendance_record(session=session, volunteer=volunteer, nonce=uuid.uuid4())
 
-    threads = [threading.Thread(target=trainer, args=(b,)) for b in batches]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    _results, errors = run_at_once(*(partial(check_in, batch) for batch in batches))
     assert errors == []
     assert Attendance.objects.active().filter(session=session).count() == 7
 
 
 @pytest.mark.django_db(transaction=True)
 def test_the_same_check_in_sent_twice_at_once_is_applied_once():
-    if connection.vendor != "postgresql":
-        pytest.skip("This race needs PostgreSQL (the SQLite fallback has no row locks; CI always runs PostgreSQL).")
+    require_postgresql()
     session = SessionFactory()
     volunteer = VolunteerFactory()
     nonce = uuid.uuid4()
-    barrier = threading.Barrier(2)
-    results, errors = [], []
 
     def send():
-        try:
-            barrier.wait()
-            results.append(attendance_record(session=session, volunteer=volunteer, nonce=nonce).pk)
-        except Exception as exc:  # noqa: BLE001
-            errors.append(exc)
-        finally:
-            connections.close_all()
+        return attendance_record(session=session, volunteer=volunteer, nonce=nonce).pk
 
-    threads = [threading.Thread(target=send) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results, errors = run_at_once(send, send)
     assert errors == []
     assert len(set(results)) == 1
     assert Attendance.objects.count() == 1

@@ -1,12 +1,12 @@
 import datetime
-import threading
+from functools import partial
 
 import pytest
 from django.core import mail
-from django.db import connection
 from django.utils import timezone
 
 from signups.tests.factories import VolunteerFactory
+from tests.races import require_postgresql, run_at_once
 from trainings.models import Registration, Session
 from trainings.services import (
     TrainingError,
@@ -107,29 +107,14 @@ def test_registering_again_after_cancelling_rejoins_at_the_end():
 
 @pytest.mark.django_db(transaction=True)
 def test_two_registrations_racing_for_the_last_seat_get_one_seat():
-    if connection.vendor != "postgresql":
-        pytest.skip("This race needs PostgreSQL row locks (CI always runs PostgreSQL).")
+    require_postgresql()
     session = SessionFactory(capacity=1)
     volunteers = [VolunteerFactory(), VolunteerFactory()]
-    barrier = threading.Barrier(2)
-    results, errors = [], []
 
     def register(volunteer):
-        from django.db import connections
+        return registration_create(session=session, volunteer=volunteer).status
 
-        try:
-            barrier.wait()
-            results.append(registration_create(session=session, volunteer=volunteer).status)
-        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=register, args=(v,)) for v in volunteers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results, errors = run_at_once(*(partial(register, v) for v in volunteers))
     assert errors == []
     assert sorted(results) == [Registration.Status.REGISTERED, Registration.Status.WAITLISTED]
     assert Registration.objects.filter(status=Registration.Status.REGISTERED).count() == 1

@@ -1,14 +1,14 @@
 import subprocess
 import sys
 import textwrap
-import threading
 from pathlib import Path
 
 import pytest
-from django.db import IntegrityError, connection
+from django.db import IntegrityError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.races import require_postgresql, run_at_once
 from zones.address import ResolvedAddress, resolve_address
 from zones.models import Block
 from zones.services import block_for_address
@@ -241,29 +241,14 @@ def test_block_for_address_survives_losing_the_race(monkeypatch):
 
 @pytest.mark.django_db(transaction=True)
 def test_block_for_address_is_race_safe_on_postgresql():
-    if connection.vendor != "postgresql":
-        pytest.skip("Threads racing on one database need PostgreSQL.")
+    require_postgresql()
     resolve_address("warm up the parser 1")
-    barrier = threading.Barrier(6)
-    results, errors = [], []
 
     def sign_up():
-        from django.db import connection as thread_connection
+        block, _ = block_for_address(text="1123 S 9th St")
+        return block.pk
 
-        try:
-            barrier.wait()
-            block, _ = block_for_address(text="1123 S 9th St")
-            results.append(block.pk)
-        except Exception as error:  # pragma: no cover - reported below
-            errors.append(error)
-        finally:
-            thread_connection.close()
-
-    threads = [threading.Thread(target=sign_up) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results, errors = run_at_once(*[sign_up] * 6)
 
     assert errors == []
     assert len(set(results)) == 1
