@@ -108,6 +108,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # process's memory. The database cache needs no extra service; production
 # may point CACHE_URL at Redis (redis://127.0.0.1:6379/0).
 CACHES = {"default": env.cache("CACHE_URL", default="dbcache://rz_cache")}
+# django-environ 0.14 lower-cases every query option for Django's RedisCache,
+# its base ones too, and Django reads KEY_PREFIX, VERSION and KEY_FUNCTION
+# only in capitals: `redis://…/0?key_prefix=zone-a` would be dropped without
+# a word, and two sites sharing one Redis would share their rate limits.
+for _option in ("key_prefix", "version", "key_function"):
+    if _option in CACHES["default"]:
+        CACHES["default"][_option.upper()] = CACHES["default"].pop(_option)
 
 # django-axes first: it refuses a locked-out user or address before the
 # password is even checked.
