@@ -1,0 +1,37 @@
+"""gunicorn's settings for production, the benchmark and `make run`.
+
+Every value can be changed by the environment (or gunicorn's own command
+line, which wins over this file); docs/deploy.md says when to.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+
+# The app is CPU-bound (Python rendering) with short database waits: one
+# process per core plus one keeps the cores busy while a worker waits on
+# PostgreSQL. Measured in docs/performance.md.
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() + 1))
+
+# A request that takes longer than this is stuck: gunicorn kills the worker
+# and starts a fresh one rather than let the queue behind it grow.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
+graceful_timeout = 20
+
+# A slow phone on one bar of signal must not hold a worker: in production a
+# proxy (nginx) buffers the request and the response, and gunicorn talks
+# only to it (docs/deploy.md). Keep-alive to the proxy saves a connect per
+# request.
+keepalive = 5
+
+# Load the app before forking: workers share the imported code's memory
+# pages, and a broken settings file stops the master at once, not each
+# worker in a loop.
+preload_app = True
+
+# The access log leaves out query strings (a trainer's roster search ?q= is
+# a name) and never logs cookies or bodies. Off unless asked for: under load
+# one line per request costs a measurable share of the time.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms'
