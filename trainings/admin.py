@@ -63,7 +63,9 @@ class RegistrationInline(admin.TabularInline):
         return registration.language
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("volunteer")
+        # Each row is titled with str(registration), which names the session
+        # and its topic: joined here, or two queries per row.
+        return super().get_queryset(request).select_related("volunteer", "session__topic")
 
 
 class AttendanceInline(admin.TabularInline):
@@ -77,7 +79,8 @@ class AttendanceInline(admin.TabularInline):
         return False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("volunteer", "checked_in_by")
+        # session__topic for each row's title, as in RegistrationInline.
+        return super().get_queryset(request).select_related("volunteer", "checked_in_by", "session__topic")
 
 
 @admin.register(Session)
@@ -240,7 +243,9 @@ class VolunteerAttendanceInline(admin.TabularInline):
         return False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("session__topic")
+        # Each row is titled with str(attendance), which names the person
+        # and the session's topic: joined here, or two queries per row.
+        return super().get_queryset(request).select_related("session__topic", "volunteer")
 
 
 class VolunteerRegistrationInline(admin.TabularInline):
@@ -256,7 +261,8 @@ class VolunteerRegistrationInline(admin.TabularInline):
         return False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("session__topic")
+        # The person for each row's title, as in VolunteerAttendanceInline.
+        return super().get_queryset(request).select_related("session__topic", "volunteer")
 
 
 class VolunteerWithTrainingsAdmin(VolunteerAdmin):
