@@ -102,6 +102,11 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
 }
+# A worker keeps its database connection between requests: opening one
+# costs PostgreSQL a process fork and more time than most of our pages take
+# to render. The health check reopens one that died (a database restart).
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=300)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # A cache shared by every gunicorn worker: rate limits must not live in one
@@ -213,6 +218,10 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 
 # --- Staff sign-in: second factor and lockout ---------------------------------
+# Sessions are read from the shared cache and written through to the
+# database: a trainer's every tap reads its session, and a Redis restart
+# must not sign every organizer out.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Staff sessions last one working day at most, and end with the browser.
 SESSION_COOKIE_AGE = 60 * 60 * 8
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -11,6 +11,10 @@ class SignupsConfig(AppConfig):
         from signups import audit, audit_admin  # noqa: F401 (registers the read-only admin)
 
         audit.connect()
+        # Forget cached pages when the data they show changes.
+        from resistance_zone import caching
+
+        caching.connect()
 
         # Keep the Organizer and Trainer groups (signups.roles) after a flush.
         from django.db.models.signals import post_migrate

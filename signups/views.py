@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.views.decorators.http import require_http_methods, require_safe
 
+from resistance_zone.caching import page_for_everyone
 from signups.forms import JoinForm, block_from_param
 from signups.models import Language, Volunteer
 from signups.protection import guard_public_form
@@ -34,19 +35,38 @@ def favicon(request):
     return redirect(static("favicon.svg"), permanent=True)
 
 
+def _campaign_context():
+    campaign, closed_campaign = campaign_current()
+    return {"campaign": campaign, "closed_campaign": closed_campaign}
+
+
 @require_safe
 def landing(request):
+    # The same page for everyone: rendered once per language and campaign
+    # change, not once per visit of a shared link.
+    return page_for_everyone(request, "signups/landing.html", depends_on=["campaigns"], context=_campaign_context)
+
+
+def _empty_join_context():
     campaign, closed_campaign = campaign_current()
-    return render(
-        request,
-        "signups/landing.html",
-        {"campaign": campaign, "closed_campaign": closed_campaign},
-    )
+    form = JoinForm(campaign=campaign, initial={"language": translation.get_language(), "block": ""})
+    return {
+        "form": form,
+        "campaign": campaign,
+        "closed_campaign": closed_campaign,
+        "link_block": None,
+        "unknown_link_block": False,
+    }
 
 
 @require_http_methods(["GET", "POST"])
 @guard_public_form("join")
 def join(request):
+    if request.method == "GET" and not request.GET:
+        # The empty form is the same for everyone who opens the shared link:
+        # served from the cache, with this visitor's CSRF token and start
+        # time filled in. A QR code's ?block= link is rendered for itself.
+        return page_for_everyone(request, "signups/join.html", depends_on=["campaigns"], context=_empty_join_context)
     campaign, closed_campaign = campaign_current()
     unknown_link_block = False
     if request.method == "POST":

@@ -14,6 +14,7 @@ import uuid
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,6 +23,7 @@ from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from resistance_zone.caching import page_for_everyone
 from signups.models import Volunteer
 from signups.protection import guard_public_form
 from signups.services import SignupError
@@ -43,8 +45,13 @@ from zones.models import Zone
 # --- Public pages -------------------------------------------------------------
 
 
-@require_safe
-def session_list(request):
+SESSIONS_PER_PAGE = 20
+# The query strings the list answers; any other (a tracking tag added to a
+# shared link) is rendered for itself rather than fill the cache.
+_LIST_PARAMETERS = {"language", "zone", "page"}
+
+
+def _session_list_context(request):
     upcoming = Session.objects.upcoming()
     # Only zones that have an upcoming session are worth offering.
     zones = list(Zone.objects.filter(training_sessions__in=upcoming).distinct().order_by("name_en"))
@@ -59,7 +66,25 @@ def session_list(request):
             sessions = sessions.filter(language=language)
         if form.cleaned_data["zone"]:
             sessions = sessions.filter(zone__slug=form.cleaned_data["zone"])
-    return render(request, "trainings/session_list.html", {"sessions": sessions, "form": form})
+    # A page at a time: a phone on one bar of signal gets twenty sessions,
+    # not every session of the season.
+    page = Paginator(sessions, SESSIONS_PER_PAGE).get_page(request.GET.get("page"))
+    filters = request.GET.copy()
+    filters.pop("page", None)
+    return {"sessions": page, "page": page, "form": form, "filters": filters.urlencode()}
+
+
+@require_safe
+def session_list(request):
+    if set(request.GET) - _LIST_PARAMETERS:
+        return render(request, "trainings/session_list.html", _session_list_context(request))
+    # Seats left change with every registration, which bumps the
+    # "trainings" generation; a session that has ended leaves the list
+    # within the minute.
+    return page_for_everyone(
+        request, "trainings/session_list.html", depends_on=["trainings"],
+        context=lambda: _session_list_context(request), timeout=60,
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -10,8 +10,8 @@ from signups.protection import HONEYPOT_FIELD, STARTED_FIELD, form_started_token
 register = template.Library()
 
 
-@register.simple_tag
-def bot_trap():
+@register.simple_tag(takes_context=True)
+def bot_trap(context):
     # The honeypot sits off screen (CSS class, no inline style: the CSP
     # forbids it), hidden from screen readers and skipped by Tab; browsers
     # must not autofill it. A person never fills it; a script filling every
@@ -25,7 +25,9 @@ def bot_trap():
         name=HONEYPOT_FIELD,
         label=gettext("Leave this field empty"),
         started=STARTED_FIELD,
-        token=form_started_token(),
+        # A page cached for everyone carries a placeholder here, filled in
+        # per response (resistance_zone.caching).
+        token=context.get("form_started_token") or form_started_token(),
     )
 
 

@@ -1,0 +1,171 @@
+"""Render once what is identical for every visitor, and forget it the moment
+the data it shows changes.
+
+On launch day a shared link brings thousands of phones to the same few
+pages. Each page that looks the same to everyone (the landing page, the
+empty join form, the trainings list, the map's blocks) is kept, rendered,
+in the shared cache (Redis in production, so every gunicorn worker and every
+host sees the same copy), under the *generation* of the data it shows.
+
+A generation is a counter per kind of data ("coverage", "trainings",
+"campaigns"). Saving or deleting any model it depends on bumps it, at once
+and again after the transaction commits. The code paths that write with QuerySet.update()
+or bulk_create(), which send no signals, call `generation_bump` themselves.
+A page cached under an old generation is never read again and expires.
+
+What differs per request (the CSRF token, the form's signed start time)
+stays out of the cached HTML: it is rendered as a placeholder and filled in
+for each response.
+"""
+
+import hashlib
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+# Which data each generation follows. Model senders are "app_label.Model"
+# strings so this module imports no app's models.
+GENERATIONS = {
+    # The map's per-block counts and the zones' progress.
+    "coverage": [
+        "signups.Volunteer", "trainings.Attendance", "trainings.Session", "zones.Block", "zones.Zone",
+    ],
+    # The public trainings list: sessions, seats left, topics, zone names.
+    "trainings": ["trainings.Session", "trainings.Registration", "trainings.Topic", "zones.Zone"],
+    # The landing page and the join form show the open campaign.
+    "campaigns": ["signups.Campaign"],
+}
+# Membership changes that move what someone sees without saving a row of
+# the models above: who organizes a zone (the map's scope), who trains a
+# session.
+M2M_GENERATIONS = {
+    "coverage": ["zones.Zone.organizers"],
+    "trainings": ["trainings.Session.trainers"],
+}
+
+# How long a rendered page lives even if nothing changes: a deploy that
+# changes a template shows everywhere within this time.
+PAGE_SECONDS = 10 * 60
+
+# Stand-ins for what differs per request, replaced in every response.
+CSRF_PLACEHOLDER = "rz-per-request-csrf-token"
+FORM_STARTED_PLACEHOLDER = "rz-per-request-form-started"
+
+
+def _generation_key(name):
+    return f"rz:generation:{name}"
+
+
+def generations(*names):
+    """{name: number} in one round trip to the cache."""
+    keys = {_generation_key(name): name for name in names}
+    found = cache.get_many(list(keys))
+    return {name: found.get(key, 0) for key, name in keys.items()}
+
+
+def generation_bump(*names):
+    """Say that the data behind `names` changed: now, and again when the
+    transaction commits. Now, so the writer's own next read inside the
+    transaction is fresh; at commit, because a page another request rendered
+    in between from the rows as they were before the commit would otherwise
+    be kept under the new number."""
+
+    def bump():
+        for name in names:
+            key = _generation_key(name)
+            # add() creates a missing counter; incr() is atomic in Redis
+            # and in the database cache alike.
+            cache.add(key, 0, timeout=None)
+            try:
+                cache.incr(key)
+            except ValueError:  # evicted between add() and incr()
+                cache.set(key, 1, timeout=None)
+
+    bump()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(bump)
+
+
+def stamp(*parts):
+    """A short, stable digest of `parts`, for cache keys and ETags."""
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
+
+
+def cached(key, depends_on, build, *, timeout=PAGE_SECONDS):
+    """`build()`'s value, kept under `key` for the current generations of
+    `depends_on`. One cache round trip when it is there."""
+    current = generations(*depends_on)
+    full_key = f"rz:page:{key}:{stamp(sorted(current.items()))}"
+    value = cache.get(full_key)
+    if value is None:
+        value = build()
+        cache.set(full_key, value, timeout=timeout)
+    return value
+
+
+def _bumper(names):
+    def receiver(sender, **kwargs):
+        generation_bump(*names)
+
+    return receiver
+
+
+_receivers = []
+
+
+def connect():
+    """Bump generations when their models change (called once, at start)."""
+    by_model = {}
+    for name, models in GENERATIONS.items():
+        for model in models:
+            by_model.setdefault(model, []).append(name)
+    for model, names in by_model.items():
+        receiver = _bumper(tuple(names))
+        _receivers.append(receiver)  # signals hold receivers weakly
+        post_save.connect(receiver, sender=model, dispatch_uid=f"rz.caching.save.{model}")
+        post_delete.connect(receiver, sender=model, dispatch_uid=f"rz.caching.delete.{model}")
+    from django.apps import apps
+
+    for name, relations in M2M_GENERATIONS.items():
+        for relation in relations:
+            app_model, field_name = relation.rsplit(".", 1)
+            through = getattr(apps.get_model(app_model), field_name).through
+            receiver = _bumper((name,))
+            _receivers.append(receiver)
+            m2m_changed.connect(receiver, sender=through, dispatch_uid=f"rz.caching.m2m.{relation}")
+
+
+def page_for_everyone(request, template_name, *, depends_on, context=dict, timeout=PAGE_SECONDS):
+    """The response of a page every visitor of this URL sees alike, from the
+    cache, with this request's CSRF token and form start time filled in.
+
+    `context` is a callable: nothing is queried when the page is cached.
+    A visitor with a message waiting ("you are signed up") gets the page
+    rendered for them alone, since the message is theirs."""
+    from django.contrib.messages import get_messages
+    from django.http import HttpResponse
+    from django.middleware.csrf import get_token
+    from django.shortcuts import render
+    from django.template.loader import render_to_string
+
+    from signups.protection import form_started_token
+
+    if len(get_messages(request)):
+        return render(request, template_name, context())
+
+    def build():
+        page_context = {
+            **context(),
+            "csrf_token": CSRF_PLACEHOLDER,
+            "form_started_token": FORM_STARTED_PLACEHOLDER,
+        }
+        return render_to_string(template_name, page_context, request)
+
+    key = f"{request.get_full_path()}:{template_name}"
+    html = cached(stamp(key), depends_on, build, timeout=timeout)
+    if CSRF_PLACEHOLDER in html:
+        html = html.replace(CSRF_PLACEHOLDER, get_token(request))
+    if FORM_STARTED_PLACEHOLDER in html:
+        html = html.replace(FORM_STARTED_PLACEHOLDER, form_started_token())
+    return HttpResponse(html)
