@@ -92,11 +92,17 @@ def stamp(*parts):
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
 
 
+def versioned_key(key, depends_on):
+    """`key` under the current generations of `depends_on`: a change to that
+    data gives a new key (one cache round trip)."""
+    current = generations(*depends_on)
+    return f"rz:page:{key}:{stamp(sorted(current.items()))}"
+
+
 def cached(key, depends_on, build, *, timeout=PAGE_SECONDS):
     """`build()`'s value, kept under `key` for the current generations of
-    `depends_on`. One cache round trip when it is there."""
-    current = generations(*depends_on)
-    full_key = f"rz:page:{key}:{stamp(sorted(current.items()))}"
+    `depends_on`. Two cache round trips when it is there."""
+    full_key = versioned_key(key, depends_on)
     value = cache.get(full_key)
     if value is None:
         value = build()

@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from resistance_zone.caching import generation_bump
 from zones.admin_scoping import ZoneScopedAdminMixin
 from zones.assigning import ZoneAssignError, zone_assign_blocks
 from zones.coverage import zone_coverage_summaries, zone_coverage_summary
@@ -310,6 +311,7 @@ class BlockAdmin(ZoneScopedAdminMixin, admin.ModelAdmin):
         # By primary key: an UPDATE cannot carry the coverage annotations.
         pks = list(queryset.values_list("pk", flat=True))
         count = Block.objects.filter(pk__in=pks).update(zone=None)
+        generation_bump("coverage")  # an UPDATE sends no signal
         self.message_user(
             request,
             ngettext("%(count)d block removed from its zone.", "%(count)d blocks removed from their zone.", count)

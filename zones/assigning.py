@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from resistance_zone.caching import generation_bump
 from zones.address import resolve_address
 from zones.models import Block
 from zones.streets import normalize_street
@@ -61,6 +62,7 @@ def zone_assign_blocks(*, zone, street, from_hundred, to_hundred, reassign=False
         in_other_zones = 0 if reassign else others.count()
         movable = blocks.exclude(zone=zone) if reassign else blocks.filter(zone__isnull=True)
         assigned = movable.update(zone=zone)
+        generation_bump("coverage")  # an UPDATE sends no signal
     return AssignResult(
         street=normalized, assigned=assigned, already_in_zone=already, in_other_zones=in_other_zones
     )

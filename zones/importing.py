@@ -25,6 +25,7 @@ from shapely.geometry import LineString, MultiLineString, shape
 from shapely.ops import linemerge
 from shapely.strtree import STRtree
 
+from resistance_zone.caching import generation_bump
 from zones.models import Block, Zone
 from zones.streets import normalize_street
 
@@ -368,6 +369,8 @@ def blocks_import(*, features, zone=None, dry_run=False, progress=None):
             Block.objects.bulk_update(
                 to_update, ["geometry", "from_street", "to_street", "zone"], batch_size=500
             )
+            # Bulk writes send no signals: the map must still redraw.
+            generation_bump("coverage")
     return report
 
 
@@ -487,4 +490,5 @@ def zones_import(*, features, dry_run=False, reassign=False, progress=None):
                 Block.objects.filter(pk__in=[block.pk for block in moved]).update(
                     zone_id=zone_ids[slug]
                 )
+            generation_bump("coverage", "trainings")
     return report

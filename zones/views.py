@@ -1,4 +1,4 @@
-import hashlib
+import gzip
 import json
 
 from django.conf import settings
@@ -7,12 +7,14 @@ from django.db import connection
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
+from django.core.cache import cache
+from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.views.decorators.cache import never_cache
-from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_safe
 
-from zones.admin_scoping import blocks_for, zones_for
+from resistance_zone.caching import PAGE_SECONDS, stamp, versioned_key
+from zones.admin_scoping import blocks_for, sees_everything, zones_for
 from zones.coverage import zone_coverage_summaries, zone_coverage_summary
 from zones.models import CoverageLevel, Zone
 
@@ -79,29 +81,31 @@ def zone_map(request, slug=None):
     return render(request, "zones/map.html", context)
 
 
-@staff_member_required
-@require_safe
-@gzip_page
-def blocks_geojson(request, slug=None):
-    """Blocks with their coverage as a GeoJSON FeatureCollection: one zone's,
-    or every block (all South Philadelphia in one response). One query for
-    the blocks, whatever their number.
+# Five decimals of a degree is about a meter: finer than a street map can
+# draw, and each dropped digit is a byte per number on a weak signal.
+COORDINATE_DIGITS = 5
 
-    Cacheable by the organizer's own browser only: `private` keeps shared
-    proxies from storing per-block counts, and the ETag lets a phone on a
-    weak signal revalidate without downloading it again. Gzipped: all South
-    Philadelphia is about 1 MB of JSON and 100 kB compressed (it carries no
-    secret, so compression leaks nothing)."""
-    blocks = blocks_for(request.user).filter(geometry__isnull=False).select_related("zone")
-    if slug:
-        zone = get_object_or_404(zones_for(request.user), slug=slug)
+
+def _rounded(coordinates):
+    if coordinates and isinstance(coordinates[0], (int, float)):
+        return [round(value, COORDINATE_DIGITS) for value in coordinates]
+    return [_rounded(part) for part in coordinates]
+
+
+def _blocks_geojson_body(user, zone):
+    """The FeatureCollection, gzipped. Only what zone_map.js draws: the line,
+    the colour (level), and the popup's words and counts."""
+    blocks = blocks_for(user).filter(geometry__isnull=False).select_related("zone")
+    if zone is not None:
         blocks = blocks.filter(zone=zone)
     labels = dict(CoverageLevel.choices)
     features = [
         {
             "type": "Feature",
-            "id": block.pk,
-            "geometry": block.geometry,
+            "geometry": {
+                "type": block.geometry["type"],
+                "coordinates": _rounded(block.geometry["coordinates"]),
+            },
             "properties": {
                 "id": block.pk,
                 "name": str(block.name),
@@ -111,7 +115,6 @@ def blocks_geojson(request, slug=None):
                 "level_label": str(labels[block.coverage_level]),
                 "residents": block.resident_count,
                 "trained": block.trained_count,
-                "needing_refresher": block.refresher_count,
             },
         }
         for block in blocks.with_coverage().order_by("street", "hundred")
@@ -121,11 +124,40 @@ def blocks_geojson(request, slug=None):
         separators=(",", ":"),
         ensure_ascii=False,
     ).encode()
-    etag = '"%s"' % hashlib.sha256(body).hexdigest()[:32]
+    return gzip.compress(body, compresslevel=9, mtime=0)
+
+
+@staff_member_required
+@require_safe
+def blocks_geojson(request, slug=None):
+    """Blocks with their coverage as a GeoJSON FeatureCollection: one zone's,
+    or every block (all South Philadelphia in one response, about 100 kB
+    gzipped). One query for the blocks, whatever their number.
+
+    Built once per coverage generation (resistance_zone.caching: a sign-up,
+    a check-in, a block or zone change bumps it), per language and per
+    scope: everything for a superuser, an organizer's own zones otherwise.
+    The ETag names that version, so a phone revalidating gets its 304
+    without the server touching a block. `private` keeps shared proxies
+    from storing per-block counts. Kept gzipped; the rare client that
+    refuses gzip gets it unpacked (it carries no secret, so compression
+    leaks nothing)."""
+    scope = "all" if sees_everything(request.user) else f"user-{request.user.pk}"
+    key = versioned_key(f"blocks-geojson:{scope}:{slug}:{translation.get_language()}", ["coverage"])
+    etag = f'"{stamp(key)}"'
     response = get_conditional_response(request, etag=etag)
     if response is None:
-        response = HttpResponse(body, content_type="application/geo+json")
+        body = cache.get(key)
+        if body is None:
+            zone = get_object_or_404(zones_for(request.user), slug=slug) if slug else None
+            body = _blocks_geojson_body(request.user, zone)
+            cache.set(key, body, timeout=PAGE_SECONDS)
+        if "gzip" in request.headers.get("Accept-Encoding", ""):
+            response = HttpResponse(body, content_type="application/geo+json")
+            response["Content-Encoding"] = "gzip"
+        else:
+            response = HttpResponse(gzip.decompress(body), content_type="application/geo+json")
     response["ETag"] = etag
     patch_cache_control(response, private=True, max_age=60)
-    patch_vary_headers(response, ["Cookie", "Accept-Language"])
+    patch_vary_headers(response, ["Cookie", "Accept-Language", "Accept-Encoding"])
     return response
