@@ -60,6 +60,14 @@ DEMO_RESIDENTS = [
 ]
 
 
+def launch_campaign_ensure():
+    """Create or update the open launch-weekend campaign, dated the coming
+    weekend. Returns (campaign, created). Shared with the large demo."""
+    fields = {key: value for key, value in LAUNCH_WEEKEND.items() if key != "slug"}
+    fields["starts_on"], fields["ends_on"] = launch_weekend_dates(timezone.localdate())
+    return Campaign.objects.update_or_create(slug=LAUNCH_WEEKEND["slug"], defaults=fields)
+
+
 def demo_phone(n):
     return f"+1215555{100 + n:04d}"
 
@@ -72,11 +80,7 @@ def demo_signups_load():
     trained demo volunteer keeps its first training time. Needs the demo
     blocks (zones.demo) loaded first. Returns (campaign, campaign_created,
     volunteers_created)."""
-    fields = {key: value for key, value in LAUNCH_WEEKEND.items() if key != "slug"}
-    fields["starts_on"], fields["ends_on"] = launch_weekend_dates(timezone.localdate())
-    campaign, campaign_created = Campaign.objects.update_or_create(
-        slug=LAUNCH_WEEKEND["slug"], defaults=fields
-    )
+    campaign, campaign_created = launch_campaign_ensure()
     blocks = {(b.street, b.hundred): b for b in Block.objects.filter(
         street__in={street for street, _, _ in DEMO_RESIDENTS}
     )}

@@ -76,10 +76,7 @@ def _at(day_offset, hour, minute=0):
 def demo_trainings_load(*, zone, trainer=None):
     """Create the demo topics and sessions; returns how many sessions were
     created. `trainer` (the demo organizer) trains today's session."""
-    topics = []
-    for fields in TOPICS:
-        topic, _ = Topic.objects.get_or_create(name_en=fields["name_en"], defaults=fields)
-        topics.append(topic)
+    topics = demo_topics_ensure()
 
     now = timezone.now()
     this_hour = now.replace(minute=0, second=0, microsecond=0)
@@ -113,8 +110,18 @@ def demo_trainings_load(*, zone, trainer=None):
                 defaults={"language": "es" if volunteer.language == "es" else "en"},
             )
     _demo_past_session(topics[2], zone, [v for v in demo_people if v.trained_at is not None], trainer)
-    _organizer_permissions(trainer)
+    demo_organizer_permissions_grant(trainer)
     return created
+
+
+def demo_topics_ensure():
+    """The topics of TOPICS, found by English name or created, in that order.
+    Shared with the large demo."""
+    topics = []
+    for fields in TOPICS:
+        topic, _ = Topic.objects.get_or_create(name_en=fields["name_en"], defaults=fields)
+        topics.append(topic)
+    return topics
 
 
 def _demo_past_session(topic, zone, attendees, trainer):
@@ -135,7 +142,9 @@ def _demo_past_session(topic, zone, attendees, trainer):
     session_mark_done(session=session)
 
 
-def _organizer_permissions(user):
+def demo_organizer_permissions_grant(user):
+    """Beyond the Organizer group: let the demo organizer add and change
+    topics and sessions, so a demo can show the whole training flow."""
     if user is None:
         return
     from django.contrib.auth.models import Permission

@@ -158,6 +158,15 @@ def pilot_boundary():
     return {"type": "Polygon", "coordinates": [ring + [ring[0]]]}
 
 
+def pilot_zone_ensure():
+    """Create or update the pilot zone (names, status, target, boundary),
+    without touching blocks. Returns (zone, created). Shared by this grid demo
+    and the large demo built on the City's real centerline."""
+    fields = {key: value for key, value in PILOT.items() if key != "slug"}
+    fields["boundary"] = pilot_boundary()
+    return Zone.objects.update_or_create(slug=PILOT["slug"], defaults=fields)
+
+
 @transaction.atomic
 def demo_zones_load():
     """Create or update the pilot zone and the South Philadelphia grid.
@@ -166,9 +175,7 @@ def demo_zones_load():
     outside the pilot keep whatever zone an organizer gave them; blocks
     inside it are put in the pilot. Returns (zone, zone_created,
     blocks_created, blocks_updated)."""
-    fields = {key: value for key, value in PILOT.items() if key != "slug"}
-    fields["boundary"] = pilot_boundary()
-    zone, zone_created = Zone.objects.update_or_create(slug=PILOT["slug"], defaults=fields)
+    zone, zone_created = pilot_zone_ensure()
 
     existing = {(b.street, b.hundred): b for b in Block.objects.all()}
     to_create, to_update = [], []
