@@ -21,7 +21,11 @@ from trainings.services.registrations import (
     registration_language,
     registration_send_reminders,
 )
-from trainings.services.status import session_mark_done, volunteer_training_status_refresh
+from trainings.services.status import (
+    session_mark_done,
+    volunteer_training_status_refresh,
+    volunteer_training_status_refresh_all,
+)
 
 __all__ = [
     "TrainingError",
@@ -37,4 +41,5 @@ __all__ = [
     "session_mark_done",
     "volunteer_for_training",
     "volunteer_training_status_refresh",
+    "volunteer_training_status_refresh_all",
 ]
