@@ -37,7 +37,8 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(PY)
 
 # The demo: DEBUG on, the embedded SQLite file, demo data, real gunicorn.
 # Links printed and emailed point at the port actually served. The access
-# log leaves out query strings: a trainer's roster search (?q=) is a name.
+# log's format (gunicorn.conf.py) leaves out query strings: a trainer's
+# roster search (?q=) is a name.
 run: export DEBUG ?= true
 run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: $(VENV)/.installed-run
@@ -46,20 +47,24 @@ run: $(VENV)/.installed-run
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py load_demo
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
-	$(BIN)/gunicorn resistance_zone.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile - \
-	  --access-logformat '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s'
+	$(BIN)/gunicorn resistance_zone.wsgi -c gunicorn.conf.py --bind $(HOST):$(PORT) --workers 2 --access-logfile -
 
 # Every test, on PostgreSQL (bin/test-database falls back to SQLite loudly
 # outside CI). Real-browser tests need Debian's chromium: installed here when
 # missing.
 test: $(VENV)/.installed-dev
-	@bin/ensure-chromium
+	@bin/ensure-debian-package /usr/bin/chromium chromium
 	@url=$$($(PY) bin/test-database) || exit 1; \
 	  DATABASE_URL="$$url" $(BIN)/pytest $(PYTEST_ARGS)
 
+# The unit benchmarks, then the launch-day load (wrk against production
+# gunicorn; see docs/performance.md). Both run; either one failing fails.
 bench: $(VENV)/.installed-dev
+	@bin/ensure-debian-package /usr/bin/wrk wrk
 	@url=$$($(PY) bin/test-database) || exit 1; \
-	  DATABASE_URL="$$url" $(PY) benchmarks/run.py
+	  DATABASE_URL="$$url" $(PY) benchmarks/run.py; units=$$?; \
+	  DATABASE_URL="$$url" $(PY) benchmarks/load.py; load=$$?; \
+	  exit $$(( units || load ))
 
 # Regenerate the Spanish catalogs after changing strings (needs GNU gettext).
 messages: $(VENV)/.installed-dev
