@@ -38,22 +38,6 @@ def test_blocks_know_their_teams(db):
     assert list(team.blocks.get().canvass_teams.all()) == [team]
 
 
-@pytest.mark.parametrize("teams", [1, 8])
-def test_team_list_shows_counts_in_constant_queries(staff_client, django_assert_num_queries, teams):
-    campaign = CampaignFactory()
-    for n in range(teams):
-        make_team(campaign, f"Team {n}", "saturday" if n % 2 else "sunday")
-
-    # 1 session, 2 user, 3 OTP device, 4 count, 5 campaigns for the filter,
-    # 6 the page of teams with their counts and campaign, 7 full count.
-    with django_assert_num_queries(7):
-        response = staff_client.get(reverse("admin:signups_canvassteam_changelist"))
-
-    rows = response.context["cl"].result_list
-    assert len(rows) == teams
-    assert all((row.member_count, row.block_count) == (2, 3) for row in rows)
-
-
 def test_team_list_links_to_the_teams_packet(staff_client):
     team = make_team(CampaignFactory(), "Team A", "sunday")
 

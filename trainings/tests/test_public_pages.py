@@ -65,17 +65,6 @@ def test_the_list_filters_by_language_and_zone(client):
     assert list(response.context["sessions"]) == [spanish]
 
 
-@pytest.mark.parametrize("count", [1, 20])
-def test_the_list_takes_the_same_queries_for_1_or_20_sessions(client, django_assert_num_queries, count):
-    for _ in range(count):
-        RegistrationFactory(session=SessionFactory())
-    # 1 zones with an upcoming session (filter choices), 2 how many sessions
-    # (the pages), 3 one page of sessions with their topic, zone and counts.
-    with django_assert_num_queries(3):
-        response = client.get("/en/trainings/")
-    assert len(response.context["sessions"]) == count
-
-
 def test_the_session_page_shows_the_form_and_no_address(client):
     session = SessionFactory()
     response = client.get(reverse("trainings:session", args=[session.pk]))

@@ -1,7 +1,7 @@
-"""Training pages cost the same queries at 10 rows and at 1,000: the
-trainer's sessions and roster, and the organizers' session and topic
-lists, a session's and a volunteer's page, the sign-in sheet and the
-attendance export (see tests/query_budget.py)."""
+"""Training pages cost the same queries at 10 rows and at 1,000: the public
+list of trainings, the trainer's sessions and roster, and the organizers'
+session and topic lists, a session's and a volunteer's page, the sign-in
+sheet and the attendance export (see tests/query_budget.py)."""
 
 import datetime
 
@@ -20,6 +20,7 @@ from trainings.tests.factories import (
     SessionFactory,
     TopicFactory,
 )
+from trainings.views import SESSIONS_PER_PAGE
 from zones.tests.factories import ZoneFactory
 
 pytestmark = pytest.mark.django_db
@@ -93,6 +94,25 @@ def session_with_people(count, *, zone, trainers=()):
         walk_in=factory.Iterator(person in walk_ins for person in checked_in),
     )
     return session
+
+
+# --- Public -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_the_list_of_trainings_costs_the_same_queries_for_10_or_1000_sessions(
+    client, pilot, django_assert_num_queries, rows
+):
+    sessions(rows, zone=pilot)
+    cold_caches()
+    # 1 zones with an upcoming session (the filter's choices), 2 how many
+    # sessions (the pages), 3 one page of sessions with their topic, zone
+    # and counts.
+    with django_assert_num_queries(3):
+        response = client.get(reverse("trainings:list"))
+    page = response.context["page"]
+    assert (page.paginator.count, len(page)) == (rows, min(rows, SESSIONS_PER_PAGE))
+    assert {(s.seats_left, s.waitlist_count) for s in page} == {(0, 1)}
 
 
 # --- Trainers -----------------------------------------------------------------------

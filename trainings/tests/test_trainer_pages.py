@@ -58,33 +58,6 @@ def test_the_roster_lists_registered_people_with_counts(trainer_client, session_
     assert response.context["offline"]["allowed"] == [session_today.pk]
 
 
-@pytest.mark.parametrize("count", [1, 20])
-def test_the_roster_takes_the_same_queries_for_1_or_20_people(
-    trainer_client, session_today, django_assert_num_queries, count
-):
-    for _ in range(count):
-        registration = RegistrationFactory(session=session_today)
-        AttendanceFactory(session=session_today, volunteer=registration.volunteer)
-    # 1 session, 2 user, 3 OTP device, 4 the session (404 unless trained by
-    # this user), 5 registrations with volunteers, 6 check-ins with
-    # volunteers, 7 today's sessions the phone may keep.
-    with django_assert_num_queries(7):
-        response = trainer_client.get(reverse("trainings:roster", args=[session_today.pk]))
-    assert len(response.context["rows"]) == count
-
-
-@pytest.mark.parametrize("count", [1, 20])
-def test_the_trainer_home_takes_the_same_queries_for_1_or_20_sessions(
-    trainer_client, trainer, django_assert_num_queries, count
-):
-    for _ in range(count):
-        RegistrationFactory(session=SessionFactory(trainers=[trainer]))
-    # 1 session, 2 user, 3 OTP device, 4 the trainer's sessions with counts.
-    with django_assert_num_queries(4):
-        response = trainer_client.get(reverse("trainings:trainer"))
-    assert len(response.context["upcoming"]) == count
-
-
 def test_a_large_roster_hides_everyone_until_two_letters_are_typed(trainer_client, session_today):
     for n in range(31):
         RegistrationFactory(session=session_today, volunteer__name=f"Person {n}")
