@@ -42,6 +42,7 @@ def volunteer_training_status_refresh(*, volunteers):
     for pk in ids:
         trained_at, until = status.get(pk, (None, None))
         Volunteer.objects.filter(pk=pk).update(trained_at=trained_at, trained_until=until)
+    generation_bump("coverage")  # an UPDATE sends no signal
 
 
 def volunteer_training_status_refresh_all(*, batch_size=1000):
