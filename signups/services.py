@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from resistance_zone.caching import cached
 from signups.audit import audit_export
 from signups.models import (
     Availability,
@@ -329,6 +330,11 @@ def campaign_current():
     campaign when it is closed, so the page can say sign-ups for it ended
     (the join form keeps working without a campaign: neighbors can always
     join their block)."""
+    # Every sign-up asks: kept in the shared cache until a campaign changes.
+    return cached("campaign-current", ["campaigns"], _campaign_current_query)
+
+
+def _campaign_current_query():
     campaign = Campaign.objects.filter(is_open=True).order_by("-starts_on", "-pk").first()
     if campaign is not None:
         return campaign, None
