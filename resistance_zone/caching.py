@@ -19,6 +19,7 @@ for each response.
 """
 
 import hashlib
+import time
 
 from django.core.cache import cache
 from django.db import transaction
@@ -57,10 +58,22 @@ def _generation_key(name):
     return f"rz:generation:{name}"
 
 
+def _fresh_start():
+    # A counter lost from the cache (evicted, or a Redis restart) must not
+    # start again at a number it had before, whose pages may still be kept:
+    # it starts from the clock instead.
+    return time.time_ns() // 1000
+
+
 def generations(*names):
-    """{name: number} in one round trip to the cache."""
+    """{name: number}, in one round trip to the cache when all exist."""
     keys = {_generation_key(name): name for name in names}
     found = cache.get_many(list(keys))
+    missing = [key for key in keys if key not in found]
+    if missing:
+        for key in missing:
+            cache.add(key, _fresh_start(), timeout=None)
+        found.update(cache.get_many(missing))
     return {name: found.get(key, 0) for key, name in keys.items()}
 
 
@@ -76,11 +89,11 @@ def generation_bump(*names):
             key = _generation_key(name)
             # add() creates a missing counter; incr() is atomic in Redis
             # and in the database cache alike.
-            cache.add(key, 0, timeout=None)
+            cache.add(key, _fresh_start(), timeout=None)
             try:
                 cache.incr(key)
             except ValueError:  # evicted between add() and incr()
-                cache.set(key, 1, timeout=None)
+                cache.set(key, _fresh_start(), timeout=None)
 
     bump()
     if transaction.get_connection().in_atomic_block:

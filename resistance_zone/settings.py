@@ -120,6 +120,11 @@ CACHES = {"default": env.cache("CACHE_URL", default="dbcache://rz_cache")}
 for _option in ("key_prefix", "version", "key_function"):
     if _option in CACHES["default"]:
         CACHES["default"][_option.upper()] = CACHES["default"].pop(_option)
+# The database cache keeps 300 entries by default and then deletes a third
+# of them, sessions and rate-limit counts included: far too few once pages
+# are cached too.
+if CACHES["default"]["BACKEND"].endswith("DatabaseCache"):
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 20_000)
 
 # django-axes first: it refuses a locked-out user or address before the
 # password is even checked.

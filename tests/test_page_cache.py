@@ -134,3 +134,15 @@ def test_a_write_bumps_its_generation_at_once_and_again_at_commit(django_capture
         assert generations("coverage")["coverage"] == before + 1
 
     assert generations("coverage")["coverage"] == before + 2
+
+
+def test_a_lost_generation_counter_never_starts_again_at_an_old_number():
+    from django.core.cache import cache
+
+    from resistance_zone.caching import generation_bump, generations
+
+    generation_bump("coverage")
+    before = generations("coverage")["coverage"]
+    cache.delete("rz:generation:coverage")  # evicted, or Redis restarted
+
+    assert generations("coverage")["coverage"] > before
