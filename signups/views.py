@@ -12,10 +12,21 @@ from signups.models import Language, Volunteer
 from signups.protection import guard_public_form
 from signups.services import SignupError, campaign_current, volunteer_upsert
 
-# The volunteer just signed up, for the thank-you page. Kept in the session,
-# never in the URL: a thank-you link shared or left in a browser's history
-# must not reveal anyone's block.
-THANKS_SESSION_KEY = "signups_thanks_volunteer"
+# The volunteer just signed up, for the thank-you page: in a signed cookie
+# of that browser, never in the URL (a thank-you link shared or left in a
+# browser's history must not reveal anyone's block). Not in the session: on
+# launch day that was a session row, and a second commit, per sign-up.
+THANKS_COOKIE = "rz_thanks"
+THANKS_COOKIE_SALT = "signups.thanks"
+THANKS_SECONDS = 60 * 60
+
+
+def thanks_cookie_set(response, volunteer_id):
+    response.set_signed_cookie(
+        THANKS_COOKIE, volunteer_id, salt=THANKS_COOKIE_SALT, max_age=THANKS_SECONDS,
+        secure=settings.SESSION_COOKIE_SECURE, httponly=True, samesite="Lax",
+    )
+    return response
 
 
 @require_safe
@@ -74,8 +85,7 @@ def join(request):
         if form.is_valid():
             volunteer = _save(form, campaign=campaign)
             if volunteer is not None:
-                request.session[THANKS_SESSION_KEY] = volunteer.pk
-                return redirect(_thanks_url(volunteer))
+                return thanks_cookie_set(redirect(_thanks_url(volunteer)), volunteer.pk)
     else:
         link_block = block_from_param(request.GET.get("block"))
         # A QR code whose block is gone (or a mistyped link): say so now,
@@ -151,10 +161,12 @@ def _thanks_url(volunteer):
 
 @require_safe
 def thanks(request):
-    volunteer_id = request.session.get(THANKS_SESSION_KEY)
+    volunteer_id = request.get_signed_cookie(
+        THANKS_COOKIE, default=None, salt=THANKS_COOKIE_SALT, max_age=THANKS_SECONDS
+    )
     volunteer = (
         Volunteer.objects.select_related("block").filter(pk=volunteer_id).first()
-        if isinstance(volunteer_id, int)
+        if volunteer_id is not None and volunteer_id.isdigit()
         else None
     )
     if volunteer is None:

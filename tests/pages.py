@@ -40,11 +40,11 @@ def build_world():
 def thank_you_session(client, world):
     """Make the client the browser that just signed up (the thank-you page
     shows only to them)."""
-    from signups.views import THANKS_SESSION_KEY
+    from django.http import HttpResponse
 
-    session = client.session
-    session[THANKS_SESSION_KEY] = world["volunteer"].pk
-    session.save()
+    from signups.views import thanks_cookie_set
+
+    client.cookies.update(thanks_cookie_set(HttpResponse(), world["volunteer"].pk).cookies)
 
 
 def public_urls(world, lang="en"):

@@ -3,12 +3,13 @@
 import re
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.test import Client
 
 from signups.models import Volunteer
 from signups.tests.factories import CampaignFactory, VolunteerFactory
 from signups.tests.helpers import join_data
-from signups.views import THANKS_SESSION_KEY
+from signups.views import THANKS_COOKIE
 from zones.models import Block
 from zones.tests.factories import BlockFactory
 
@@ -64,7 +65,7 @@ def test_a_sign_up_resolves_the_address_to_its_block_and_thanks_in_the_chosen_la
 ):
     response = client.post("/en/join/", join_data(language="es"))
     assert response.status_code == 302
-    # The thank-you URL names no one: the volunteer is in the session.
+    # The thank-you URL names no one: the volunteer is in a signed cookie.
     assert response["Location"] == "/es/join/thanks/"
     volunteer = Volunteer.objects.get()
     assert volunteer.block == block
@@ -75,7 +76,9 @@ def test_a_sign_up_resolves_the_address_to_its_block_and_thanks_in_the_chosen_la
     assert list(volunteer.campaigns.all()) == [campaign]
     assert volunteer.source == Volunteer.Source.FORM
     assert volunteer.consent_version == "2026-11"
-    assert client.session[THANKS_SESSION_KEY] == volunteer.pk
+    # The thank-you page's cookie, and no session row for a neighbor.
+    assert client.cookies[THANKS_COOKIE]["httponly"]
+    assert Session.objects.count() == 0
 
 
 def test_the_thank_you_page_shows_the_block_back(client, block):
