@@ -8,8 +8,7 @@ extra_report_keys = {"people", "acked", "double_taps", "double_acked", "refused"
 pending_key = "pending"
 
 local lang, cookie, csrf, origin, pairs_list
-people, acked, double_taps, double_acked, refused, pending = 0, 0, 0, 0, 0, ""
-local last_path, last_body, repeating = nil, nil, false
+local last_path, last_body = nil, nil
 
 function init(args)
   local dir = args[1]
@@ -44,12 +43,5 @@ end
 
 function response(status, headers, body)
   local ok = status == 200 and body:find('"ok": *true') ~= nil
-  if repeating then
-    if ok then double_acked = double_acked + 1 else refused = refused + 1 end
-    repeating = false
-  else
-    if ok then acked = acked + 1 else refused = refused + 1 end
-    pending = ""
-    repeating = (people % 10 == 0)
-  end
+  count_answer(ok)
 end

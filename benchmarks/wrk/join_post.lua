@@ -22,8 +22,7 @@ local function urlencode(text)
 end
 
 local lang, cookie, csrf, started, origin, addresses
-people, acked, double_taps, double_acked, refused, pending = 0, 0, 0, 0, 0, ""
-local last_body, last_ip, repeating = nil, nil, false
+local last_body, last_ip = nil, nil
 
 function init(args)
   local dir = args[1]
@@ -73,12 +72,5 @@ end
 
 function response(status, headers, body)
   local ok = status == 302
-  if repeating then
-    if ok then double_acked = double_acked + 1 else refused = refused + 1 end
-    repeating = false
-  else
-    if ok then acked = acked + 1 else refused = refused + 1 end
-    pending = ""
-    repeating = (people % 10 == 0)
-  end
+  count_answer(ok)
 end

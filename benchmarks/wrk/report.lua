@@ -41,3 +41,21 @@ function done(summary, latency, requests)
     latency:percentile(50), latency:percentile(95), latency:percentile(99), latency.max,
     table.concat(parts, ","), table.concat(pendings, ",")))
 end
+
+
+-- The answer to a POST script's last request (one connection per thread:
+-- it answers the thread's last request). A person's first send is counted
+-- as acknowledged or refused; every tenth person then sends again (a double
+-- tap, an offline replay), counted apart.
+people, acked, double_taps, double_acked, refused, pending, repeating = 0, 0, 0, 0, 0, "", false
+
+function count_answer(ok)
+  if repeating then
+    if ok then double_acked = double_acked + 1 else refused = refused + 1 end
+    repeating = false
+  else
+    if ok then acked = acked + 1 else refused = refused + 1 end
+    pending = ""
+    repeating = (people % 10 == 0)
+  end
+end
