@@ -21,9 +21,8 @@ graceful_timeout = 20
 
 # A slow phone on one bar of signal must not hold a worker: in production a
 # proxy (nginx) buffers the request and the response, and gunicorn talks
-# only to it (docs/deploy.md). Keep-alive to the proxy saves a connect per
-# request.
-keepalive = 5
+# only to it (docs/deploy.md). Sync workers close each connection after its
+# response; the proxy keeps the phones' connections alive.
 
 # Load the app before forking: workers share the imported code's memory
 # pages, and a broken settings file stops the master at once, not each
