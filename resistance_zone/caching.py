@@ -11,7 +11,8 @@ A generation is a counter per kind of data ("coverage", "trainings",
 "campaigns"). Saving or deleting any model it depends on bumps it, at once
 and again after the transaction commits. The code paths that write with QuerySet.update()
 or bulk_create(), which send no signals, call `generation_bump` themselves.
-A page cached under an old generation is never read again and expires.
+An entry carries the generations it was built for; read under newer ones,
+it is built again.
 
 What differs per request (the CSRF token, the form's signed start time)
 stays out of the cached HTML: it is rendered as a placeholder and filled in
@@ -65,16 +66,22 @@ def _fresh_start():
     return time.time_ns() // 1000
 
 
-def generations(*names):
-    """{name: number}, in one round trip to the cache when all exist."""
+def _generations_and(names, *other_keys):
+    """({name: number}, {other key: value}) in one round trip to the cache
+    (two when a counter has to be started)."""
     keys = {_generation_key(name): name for name in names}
-    found = cache.get_many(list(keys))
+    found = cache.get_many([*keys, *other_keys])
     missing = [key for key in keys if key not in found]
     if missing:
         for key in missing:
             cache.add(key, _fresh_start(), timeout=None)
         found.update(cache.get_many(missing))
-    return {name: found.get(key, 0) for key, name in keys.items()}
+    return {name: found.get(key, 0) for key, name in keys.items()}, found
+
+
+def generations(*names):
+    """{name: number}, in one round trip to the cache when all exist."""
+    return _generations_and(names)[0]
 
 
 def generation_bump(*names):
@@ -105,21 +112,32 @@ def stamp(*parts):
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
 
 
-def versioned_key(key, depends_on):
-    """`key` under the current generations of `depends_on`: a change to that
-    data gives a new key (one cache round trip)."""
-    current = generations(*depends_on)
-    return f"rz:page:{key}:{stamp(sorted(current.items()))}"
+def cached_entry(key, depends_on):
+    """(version, value) of what is kept under `key`: `version` names the
+    current generations of `depends_on`, `value` is None unless it was kept
+    under that same version. One round trip to the cache: the counters and
+    the entry come together, the entry carrying the version it was built
+    for."""
+    entry_key = f"rz:page:{key}"
+    current, found = _generations_and(depends_on, entry_key)
+    version = stamp(sorted(current.items()))
+    kept = found.get(entry_key)
+    if kept is not None and kept[0] == version:
+        return version, kept[1]
+    return version, None
+
+
+def cached_keep(key, version, value, *, timeout=PAGE_SECONDS):
+    cache.set(f"rz:page:{key}", (version, value), timeout=timeout)
 
 
 def cached(key, depends_on, build, *, timeout=PAGE_SECONDS):
-    """`build()`'s value, kept under `key` for the current generations of
-    `depends_on`. Two cache round trips when it is there."""
-    full_key = versioned_key(key, depends_on)
-    value = cache.get(full_key)
+    """`build()`'s value, kept under `key` until the data of `depends_on`
+    changes. One cache round trip when it is there."""
+    version, value = cached_entry(key, depends_on)
     if value is None:
         value = build()
-        cache.set(full_key, value, timeout=timeout)
+        cached_keep(key, version, value, timeout=timeout)
     return value
 
 

@@ -36,7 +36,8 @@ def test_a_key_prefix_in_a_redis_url_is_kept():
     backend, location, prefix, timeout, options = _cache_settings(
         "redis://127.0.0.1:6379/2?key_prefix=zone-a&timeout=60&socket_timeout=2"
     )
-    assert backend == "django.core.cache.backends.redis.RedisCache"
+    # Django's Redis cache, sharing one client per pool (resistance_zone/redis_cache.py).
+    assert backend == "resistance_zone.redis_cache.SharedClientRedisCache"
     assert location == "redis://127.0.0.1:6379/2"
     assert prefix == "zone-a"
     assert timeout == "60"
@@ -45,6 +46,27 @@ def test_a_key_prefix_in_a_redis_url_is_kept():
 
 
 def test_a_key_prefix_in_the_database_cache_url_is_kept():
-    backend, location, prefix, _timeout, _options = _cache_settings("dbcache://rz_cache?key_prefix=zone-b")
+    backend, location, prefix, _timeout, options = _cache_settings("dbcache://rz_cache?key_prefix=zone-b")
     assert backend == "django.core.cache.backends.db.DatabaseCache"
     assert (location, prefix) == ("rz_cache", "zone-b")
+    # Room for sessions, rate-limit counts and cached pages (300 by default).
+    assert "'MAX_ENTRIES': 20000" in options
+
+
+def test_the_redis_cache_keeps_one_client_and_still_works():
+    import uuid
+
+    from resistance_zone.redis_cache import SharedClientRedisCache
+
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    cache = SharedClientRedisCache(url, {"KEY_PREFIX": f"rz-test-{uuid.uuid4().hex}"})
+    try:
+        cache.set("greeting", "hola", timeout=60)
+        assert cache.get("greeting") == "hola"
+        assert cache.add("greeting-count", 0)
+        assert cache.incr("greeting-count") == 1  # the rate limit's counter
+        # The same redis.Redis for every command: building one per command
+        # cost most of a cached page's time.
+        assert cache._cache.get_client() is cache._cache.get_client(write=True)
+    finally:
+        cache.delete_many(["greeting", "greeting-count"])

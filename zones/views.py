@@ -7,13 +7,12 @@ from django.db import connection
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
-from django.core.cache import cache
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from resistance_zone.caching import PAGE_SECONDS, stamp, versioned_key
+from resistance_zone.caching import cached_entry, cached_keep, stamp
 from zones.admin_scoping import blocks_for, sees_everything, zones_for
 from zones.coverage import zone_coverage_summaries, zone_coverage_summary
 from zones.models import CoverageLevel, Zone
@@ -143,15 +142,15 @@ def blocks_geojson(request, slug=None):
     refuses gzip gets it unpacked (it carries no secret, so compression
     leaks nothing)."""
     scope = "all" if sees_everything(request.user) else f"user-{request.user.pk}"
-    key = versioned_key(f"blocks-geojson:{scope}:{slug}:{translation.get_language()}", ["coverage"])
-    etag = f'"{stamp(key)}"'
+    key = f"blocks-geojson:{scope}:{slug}:{translation.get_language()}"
+    version, body = cached_entry(key, ["coverage"])
+    etag = f'"{stamp(key, version)}"'
     response = get_conditional_response(request, etag=etag)
     if response is None:
-        body = cache.get(key)
         if body is None:
             zone = get_object_or_404(zones_for(request.user), slug=slug) if slug else None
             body = _blocks_geojson_body(request.user, zone)
-            cache.set(key, body, timeout=PAGE_SECONDS)
+            cached_keep(key, version, body)
         if "gzip" in request.headers.get("Accept-Encoding", ""):
             response = HttpResponse(body, content_type="application/geo+json")
             response["Content-Encoding"] = "gzip"
