@@ -12,7 +12,6 @@ a stolen trainer password must not be enough to see them.
 from urllib.parse import urlencode
 
 import django_otp
-import segno
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
@@ -98,6 +97,10 @@ class TokenForm(forms.Form):
 
 def _totp_qr_svg(device):
     # Drawn here as inline SVG: the secret never goes to a QR-code service.
+    # Imported here: segno is ~9 MB every web worker would carry for a page
+    # each staff member sees once.
+    import segno
+
     return segno.make(device.config_url, error="m").svg_inline(
         scale=5, dark="#000", light="#fff", omitsize=False
     )

@@ -5,7 +5,6 @@ form with the block preselected."""
 
 import math
 
-import segno
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -14,7 +13,6 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, pgettext
 
-from zones.importing import block_shape
 from zones.models import Block
 from zones.streets import display_street
 
@@ -36,6 +34,10 @@ def block_map_svg(block, context_blocks=()):
     """A small SVG map of `block`: its line in bold, the blocks around it in
     grey, its cross streets written at its ends. Empty when the block has no
     geometry."""
+    # Imported here: shapely (and numpy under it) and segno are ~30 MB that
+    # every web worker would otherwise carry for a page organizers print.
+    from zones.importing import block_shape
+
     line = block_shape(block.geometry)
     if line is None:
         return ""
@@ -116,6 +118,8 @@ def join_url(request, block, *, language=None):
 
 
 def qr_svg(url):
+    import segno  # see block_map_svg
+
     return mark_safe(  # segno writes only its own SVG markup; the URL is ours
         segno.make(url, error="m").svg_inline(scale=3, svgclass="qr-code", lineclass=None)
     )
