@@ -94,13 +94,13 @@ def generation_bump(*names):
     def bump():
         for name in names:
             key = _generation_key(name)
-            # add() creates a missing counter; incr() is atomic in Redis
-            # and in the database cache alike.
-            cache.add(key, _fresh_start(), timeout=None)
+            # incr() is atomic in Redis and in the database cache alike; a
+            # missing counter starts from the clock.
             try:
                 cache.incr(key)
-            except ValueError:  # evicted between add() and incr()
-                cache.set(key, _fresh_start(), timeout=None)
+            except ValueError:
+                if not cache.add(key, _fresh_start(), timeout=None):
+                    cache.incr(key)  # another request started it meanwhile
 
     bump()
     if transaction.get_connection().in_atomic_block:

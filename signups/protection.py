@@ -66,8 +66,10 @@ def rate_limit_exceeded(request, *, scope):
     key = _rate_key(request, scope)
     window = settings.RATE_LIMIT_WINDOW
     # add() only sets a missing key, so the window starts at the first post
-    # and is not extended by later ones.
-    cache.add(key, 0, timeout=window)
+    # and is not extended by later ones. A first post (most of a launch
+    # day's) is counted by that one round trip to the cache.
+    if cache.add(key, 1, timeout=window):
+        return 1 > settings.RATE_LIMIT_POSTS
     try:
         count = cache.incr(key)
     except ValueError:  # expired between add() and incr()

@@ -152,8 +152,9 @@ def _upsert_once(fields, *, campaign, lists):
         # `source` keeps how the person first came to us.
     # The database checks the unique phone and email itself, inside this
     # transaction, where no racing insert can slip between check and write;
-    # full_clean checks the rest.
-    volunteer.full_clean(validate_constraints=False)
+    # full_clean checks the rest, but for the block: it was just read from
+    # the database, and checking it exists would ask again.
+    volunteer.full_clean(exclude=["block"], validate_constraints=False)
     volunteer.save()
     if campaign is not None:
         volunteer.campaigns.add(campaign)
