@@ -160,6 +160,9 @@ class VolunteerAdmin(ZoneScopedAdminMixin, ForgetMeAdminMixin, admin.ModelAdmin)
     search_fields = ("name", "phone", "email", "block__street")
     # Block and zone for every row come with the list's one query.
     list_select_related = ("block", "block__zone")
+    # One count of the people per page, not two: at 50,000 the "of N in
+    # all" beside a filtered count was a second full count (6 ms) per click.
+    show_full_result_count = False
     raw_id_fields = ("block",)
     filter_horizontal = ("campaigns",)
     readonly_fields = ("trained_at", "trained_until", "created_at", "updated_at")
