@@ -37,6 +37,10 @@ GENERATIONS = {
     "trainings": ["trainings.Session", "trainings.Registration", "trainings.Topic", "zones.Zone"],
     # The landing page and the join form show the open campaign.
     "campaigns": ["signups.Campaign"],
+    # Every trainer's roster: a person's name or contact changed. Bumped by
+    # trainings.apps, which also keeps one generation per session
+    # ("roster-<pk>") for its check-ins and registrations.
+    "rosters": [],
 }
 # Membership changes that move what someone sees without saving a row of
 # the models above: who organizes a zone (the map's scope), who trains a

@@ -5,3 +5,30 @@ from django.utils.translation import gettext_lazy as _
 class TrainingsConfig(AppConfig):
     name = "trainings"
     verbose_name = _("Trainings")
+
+    def ready(self):
+        # A session's roster is kept rendered (trainings.views.roster_rows)
+        # until one of its people, registrations or check-ins changes.
+        from django.db.models.signals import post_delete, post_save
+
+        from resistance_zone.caching import generation_bump
+
+        def session_roster_changed(sender, instance, **kwargs):
+            generation_bump(f"roster-{instance.session_id}")
+
+        def session_changed(sender, instance, **kwargs):
+            generation_bump(f"roster-{instance.pk}")
+
+        def person_changed(sender, instance, created=False, **kwargs):
+            # Someone new is on no roster until they register or walk in,
+            # which bumps that session: a sign-up leaves rosters cached.
+            if not created:
+                generation_bump("rosters")
+
+        for model in ("trainings.Attendance", "trainings.Registration"):
+            post_save.connect(session_roster_changed, sender=model, dispatch_uid=f"rz.roster.save.{model}", weak=False)
+            post_delete.connect(session_roster_changed, sender=model, dispatch_uid=f"rz.roster.delete.{model}", weak=False)
+        post_save.connect(session_changed, sender="trainings.Session", dispatch_uid="rz.roster.session.save", weak=False)
+        post_delete.connect(session_changed, sender="trainings.Session", dispatch_uid="rz.roster.session.delete", weak=False)
+        post_save.connect(person_changed, sender="signups.Volunteer", dispatch_uid="rz.roster.person.save", weak=False)
+        post_delete.connect(person_changed, sender="signups.Volunteer", dispatch_uid="rz.roster.person.delete", weak=False)

@@ -8,6 +8,7 @@ JavaScript too.
 """
 
 import datetime
+import re
 import unicodedata
 import uuid
 
@@ -16,14 +17,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from resistance_zone.caching import page_for_everyone
+from resistance_zone.caching import CSRF_PLACEHOLDER, cached, page_for_everyone
 from signups.models import Volunteer
 from signups.protection import guard_public_form
 from signups.services import SignupError
@@ -208,9 +212,9 @@ def _fold(text):
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def _roster_context(request, session):
+def _roster_people(session, query):
     """Everyone the trainer may check in, with their check-in, and the counts,
-    in three queries however long the roster is."""
+    in two queries however long the roster is."""
     # Only the columns the page shows: a person's row carries a dozen dates
     # the roster never reads, each converted to a time zone on load.
     shown = ("volunteer__name", "volunteer__phone", "volunteer__email", "volunteer__language")
@@ -242,7 +246,6 @@ def _roster_context(request, session):
         rows.append({"volunteer": attendance.volunteer, "waitlisted": False, "attendance": attendance})
     registered_count = sum(1 for r in registrations if r.status == Registration.Status.REGISTERED)
     private = session.roster_is_private(registered_count)
-    query = " ".join(request.GET.get("q", "").split())[:60]
     if query:
         words = _fold(query).split()
         for row in rows:
@@ -251,24 +254,83 @@ def _roster_context(request, session):
     else:
         for row in rows:
             row["match"] = not private
+    counts = {
+        "checked_in": len(attendances),
+        "registered": registered_count,
+        "walk_ins": sum(1 for a in attendances.values() if a.walk_in),
+    }
+    return rows, counts, private
+
+
+# Every row's no-JavaScript check-in form carries a nonce of its own, made
+# fresh for each response (a nonce shared by two pages could replay a
+# check-in that was undone in between).
+_NONCE_PLACEHOLDER = "rz-per-row-check-in-nonce"
+
+
+def roster_rows(request, session, urls, query=""):
+    """(the roster's list as HTML, counts, private).
+
+    Without a search, the list is the same for every trainer of the session
+    until someone on it changes: it is rendered once and kept in the shared
+    cache under the session's roster generation (bumped by its check-ins,
+    registrations and the session itself, see trainings.apps) and the
+    "rosters" one (bumped when a person's name or contact changes). The CSRF
+    token and each row's nonce are filled in per response."""
+
+    def build():
+        rows, counts, private = _roster_people(session, query)
+        context = {
+            "rows": rows, "urls": urls,
+            "csrf_token": CSRF_PLACEHOLDER, "new_nonce": _NONCE_PLACEHOLDER,
+        }
+        return render_to_string("trainings/_roster_rows.html", context, request), counts, private
+
+    if query:
+        html, counts, private = build()
+    else:
+        key = f"roster:{session.pk}:{translation.get_language()}"
+        html, counts, private = cached(key, [f"roster-{session.pk}", "rosters"], build)
+    html = html.replace(CSRF_PLACEHOLDER, get_token(request))
+    html = re.sub(_NONCE_PLACEHOLDER, lambda _match: str(uuid.uuid4()), html)
+    return mark_safe(html), counts, private  # our own template, escaped there
+
+
+_WALK_IN_NONCE_PLACEHOLDER = "rz-per-response-walk-in-nonce"
+
+
+def _walk_in_form_html():
+    """The roster's empty walk-in form, the same on every roster but for its
+    nonce: crispy-forms took half of a roster's time to draw it, so it is
+    drawn once per language and kept in the cache."""
+
+    def build():
+        form = WalkInForm(initial={"nonce": _WALK_IN_NONCE_PLACEHOLDER, "language": translation.get_language()})
+        return render_to_string("trainings/_walk_in_form.html", {"form": form})
+
+    html = cached(f"walk-in-form:{translation.get_language()}", [], build)
+    return mark_safe(html.replace(_WALK_IN_NONCE_PLACEHOLDER, str(uuid.uuid4())))  # our own template
+
+
+def _roster_context(request, session):
+    query = " ".join(request.GET.get("q", "").split())[:60]
+    urls = {
+        "checkin": reverse("trainings:checkin", args=[session.pk]),
+        "undo": reverse("trainings:undo", args=[session.pk]),
+    }
+    html, counts, private = roster_rows(request, session, urls, query)
     return {
         "session": session,
-        "rows": rows,
+        "roster_rows": html,
         "query": query,
         "private": private,
-        "counts": {
-            "checked_in": len(attendances),
-            "registered": registered_count,
-            "walk_ins": sum(1 for a in attendances.values() if a.walk_in),
-        },
-        "walk_in_form": WalkInForm(initial={"nonce": uuid.uuid4(), "language": translation.get_language()}),
-        "new_nonce": uuid.uuid4,
+        "counts": counts,
+        "walk_in_form": _walk_in_form_html(),
         "offline": {
             "session": session.pk,
             "allowed": offline_session_ids(request.user),
-            "checkin": reverse("trainings:checkin", args=[session.pk]),
-            "undo": reverse("trainings:undo", args=[session.pk]),
             "walkin": reverse("trainings:walk-in", args=[session.pk]),
+            **urls,
         },
     }
 
