@@ -4,6 +4,7 @@ Every value can be changed by the environment (or gunicorn's own command
 line, which wins over this file); docs/deploy.md says when to.
 """
 
+import gc
 import multiprocessing
 import os
 
@@ -34,3 +35,17 @@ preload_app = True
 # one line per request costs a measurable share of the time.
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms'
+
+
+def when_ready(server):
+    """In the master, before the workers fork: load the address parser's
+    tables (about 40 MB of Python objects) once, then freeze everything
+    loaded so far out of the garbage collector's reach. Without it each
+    worker loaded the tables itself at its first sign-up, and every full
+    collection walked them: a 30 ms pause, seen as the slowest sign-ups."""
+    if not server.cfg.preload_app:
+        return  # the app (and Django) is loaded in each worker instead
+    from zones.address import resolver_load
+
+    resolver_load()
+    gc.freeze()

@@ -128,6 +128,12 @@ _parser_lock = threading.Lock()
 _parser_instance = None
 
 
+def resolver_load():
+    """Load the parser's tables now rather than at the first address: gunicorn
+    does it once in the master (gunicorn.conf.py), so its workers share them."""
+    _parser()
+
+
 def _parser():
     global _parser_instance
     if _parser_instance is None:
