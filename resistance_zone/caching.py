@@ -8,11 +8,11 @@ in the shared cache (Redis in production, so every gunicorn worker and every
 host sees the same copy), under the *generation* of the data it shows.
 
 A generation is a counter per kind of data ("coverage", "trainings",
-"campaigns"). Saving or deleting any model it depends on bumps it, at once
-and again after the transaction commits. The code paths that write with QuerySet.update()
-or bulk_create(), which send no signals, call `generation_bump` themselves.
-An entry carries the generations it was built for; read under newer ones,
-it is built again.
+"campaigns", "rosters"). Saving or deleting any model it depends on bumps
+it, at once and again after the transaction commits. The code paths that
+write with QuerySet.update() or bulk_create(), which send no signals, call
+`generation_bump` themselves. An entry carries the generations it was built
+for; read under newer ones, it is built again.
 
 What differs per request (the CSRF token, the form's signed start time)
 stays out of the cached HTML: it is rendered as a placeholder and filled in
@@ -29,7 +29,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 # Which data each generation follows. Model senders are "app_label.Model"
 # strings so this module imports no app's models.
 GENERATIONS = {
-    # The map's per-block counts and the zones' progress.
+    # The map's per-block counts.
     "coverage": [
         "signups.Volunteer", "trainings.Attendance", "trainings.Session", "zones.Block", "zones.Zone",
     ],
@@ -43,11 +43,9 @@ GENERATIONS = {
     "rosters": [],
 }
 # Membership changes that move what someone sees without saving a row of
-# the models above: who organizes a zone (the map's scope), who trains a
-# session.
+# the models above: who organizes a zone (the map's scope).
 M2M_GENERATIONS = {
     "coverage": ["zones.Zone.organizers"],
-    "trainings": ["trainings.Session.trainers"],
 }
 
 # How long a rendered page lives even if nothing changes: a deploy that
