@@ -20,6 +20,7 @@ for each response.
 """
 
 import hashlib
+import re
 import time
 
 from django.core.cache import cache
@@ -175,6 +176,17 @@ def connect():
             m2m_changed.connect(receiver, sender=through, dispatch_uid=f"rz.caching.m2m.{relation}")
 
 
+def per_response(html, fills):
+    """`html` kept in the cache, made this response's: each placeholder of
+    `fills` replaced by a value of its maker, called once per occurrence (a
+    row's nonce must differ from the next row's). A maker of one value for
+    the whole page (the CSRF token) is a lambda returning it."""
+    for placeholder, make in fills.items():
+        if placeholder in html:
+            html = re.sub(placeholder, lambda _match: str(make()), html)
+    return html
+
+
 def page_for_everyone(request, template_name, *, depends_on, context=dict, timeout=PAGE_SECONDS):
     """The response of a page every visitor of this URL sees alike, from the
     cache, with this request's CSRF token and form start time filled in.
@@ -203,8 +215,5 @@ def page_for_everyone(request, template_name, *, depends_on, context=dict, timeo
 
     key = f"{request.get_full_path()}:{template_name}"
     html = cached(stamp(key), depends_on, build, timeout=timeout)
-    if CSRF_PLACEHOLDER in html:
-        html = html.replace(CSRF_PLACEHOLDER, get_token(request))
-    if FORM_STARTED_PLACEHOLDER in html:
-        html = html.replace(FORM_STARTED_PLACEHOLDER, form_started_token())
-    return HttpResponse(html)
+    token = get_token(request) if CSRF_PLACEHOLDER in html else ""
+    return HttpResponse(per_response(html, {CSRF_PLACEHOLDER: lambda: token, FORM_STARTED_PLACEHOLDER: form_started_token}))

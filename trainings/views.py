@@ -8,7 +8,6 @@ JavaScript too.
 """
 
 import datetime
-import re
 import unicodedata
 import uuid
 
@@ -28,7 +27,7 @@ from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from resistance_zone.caching import CSRF_PLACEHOLDER, cached, page_for_everyone
+from resistance_zone.caching import CSRF_PLACEHOLDER, cached, page_for_everyone, per_response
 from signups.models import Volunteer
 from signups.protection import guard_public_form
 from signups.services import SignupError
@@ -292,8 +291,8 @@ def roster_rows(request, session, urls, query=""):
     else:
         key = f"roster:{session.pk}:{translation.get_language()}"
         html, counts, private = cached(key, [f"roster-{session.pk}", "rosters"], build)
-    html = html.replace(CSRF_PLACEHOLDER, get_token(request))
-    html = re.sub(_NONCE_PLACEHOLDER, lambda _match: str(uuid.uuid4()), html)
+    token = get_token(request)
+    html = per_response(html, {CSRF_PLACEHOLDER: lambda: token, _NONCE_PLACEHOLDER: uuid.uuid4})
     return mark_safe(html), counts, private  # our own template, escaped there
 
 
@@ -310,7 +309,7 @@ def _walk_in_form_html():
         return render_to_string("trainings/_walk_in_form.html", {"form": form})
 
     html = cached(f"walk-in-form:{translation.get_language()}", [], build)
-    return mark_safe(html.replace(_WALK_IN_NONCE_PLACEHOLDER, str(uuid.uuid4())))  # our own template
+    return mark_safe(per_response(html, {_WALK_IN_NONCE_PLACEHOLDER: uuid.uuid4}))  # our own template
 
 
 def _roster_context(request, session):
