@@ -130,7 +130,8 @@ def _blocks_geojson_body(user, zone):
 @require_safe
 def blocks_geojson(request, slug=None):
     """Blocks with their coverage as a GeoJSON FeatureCollection: one zone's,
-    or every block (all South Philadelphia in one response, 86 kB gzipped). One query for the blocks, whatever their number.
+    or every block (all South Philadelphia in one response, 86 kB gzipped).
+    One query for the blocks, whatever their number.
 
     Built once per coverage generation (resistance_zone.caching: a sign-up,
     a check-in, a block or zone change bumps it), per language and per
