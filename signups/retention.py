@@ -104,17 +104,42 @@ def _forget_admin_history(volunteer_ids):
     ).delete()
 
 
+# What other apps must do when a person is forgotten, beyond deleting their
+# rows. signups may not import trainings (DESIGN.md: zones <- signups <-
+# trainings), yet a seat an erased person held must go to the waitlist, as
+# with "I can't come": trainings adds its step here from its AppConfig.ready.
+# An explicit list rather than a pre_delete signal, because moving the
+# waitlist up and emailing is a business rule (STYLE.md: no rules in signals)
+# and because the step must run in the erase's transaction, before the
+# cascade, while the person's registrations still say which seats they held.
+_ERASE_STEPS = []
+
+
+def erase_step_register(step):
+    """Have `step(volunteer=...)` run inside every volunteer_erase, before the
+    person's rows are deleted. Registering the same step twice runs it once."""
+    if step not in _ERASE_STEPS:
+        _ERASE_STEPS.append(step)
+    return step
+
+
 def volunteer_erase(*, volunteer, user):
     """Forget one person completely, on their request: the volunteer row,
     their registrations, attendance and team memberships (deleted with them),
     every audit entry about them reduced to one anonymous id, and the admin's
     own history of their record deleted.
 
+    First, in the same transaction, each registered erase step runs
+    (trainings: the seats they held go to the first person waiting, who is
+    emailed after commit, and the rosters forget them).
+
     Returns the anonymous id the audit log keeps. Coverage drops accordingly:
     an erased person no longer counts as a trained neighbor.
     """
     with transaction.atomic():
         volunteer_id = volunteer.pk
+        for step in _ERASE_STEPS:
+            step(volunteer=volunteer)
         Volunteer.objects.filter(pk=volunteer_id).delete()
         _forget_admin_history([volunteer_id])
         return audit_erase(user=user, volunteer_id=volunteer_id)

@@ -7,6 +7,13 @@ class TrainingsConfig(AppConfig):
     verbose_name = _("Trainings")
 
     def ready(self):
+        # Forgetting a person frees their seats: signups may not import
+        # trainings, so trainings tells the erase what to do.
+        from signups.retention import erase_step_register
+        from trainings.services.registrations import registrations_forget
+
+        erase_step_register(registrations_forget)
+
         # A session's roster is kept rendered (trainings.views.roster_rows)
         # until one of its people, registrations or check-ins changes.
         from django.db.models.signals import post_delete, post_save

@@ -12,7 +12,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from trainings.models import Registration, Session
+from resistance_zone.caching import generation_bump
+from trainings.models import Attendance, Registration, Session
 from trainings.services.common import TrainingError
 
 
@@ -68,6 +69,29 @@ def registration_cancel(*, registration):
         current.save(update_fields=["status", "updated_at"])
         registration.status = current.status
         return _promote_from_waitlist(session)
+
+
+def registrations_forget(*, volunteer):
+    """Forget-me's step for trainings (signups.retention.volunteer_erase runs
+    it, registered in trainings.apps): delete the person's registrations and
+    give each seat they held to the first person on that session's waitlist,
+    emailed after commit as with "I can't come". Their check-ins go with the
+    person's row. Returns the promoted registrations."""
+    with transaction.atomic():
+        session_ids = set(Registration.objects.filter(volunteer=volunteer).values_list("session_id", flat=True))
+        # Each Session row decides its seats, as in registration_create: a
+        # newcomer racing the erasure waits here and then counts the promoted
+        # person's seat. Locked in one order, so two erasures sharing
+        # sessions cannot deadlock.
+        sessions = list(Session.objects.select_for_update().filter(pk__in=session_ids).order_by("pk"))
+        Registration.objects.filter(volunteer=volunteer).delete()
+        promoted = [registration for session in sessions if (registration := _promote_from_waitlist(session))]
+        # Every roster that showed them, registered or walked in, renders
+        # again without their name: said here rather than left to the
+        # cascade's signals, which a faster delete would skip.
+        session_ids |= set(Attendance.objects.filter(volunteer=volunteer).values_list("session_id", flat=True))
+        generation_bump("rosters", *(f"roster-{pk}" for pk in sorted(session_ids)))
+    return promoted
 
 
 def _promote_from_waitlist(session):
