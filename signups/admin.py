@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from signups.models import Availability, Campaign, ContactMethod, Volunteer, WayToHelp
+from signups.pending_admin import HasPendingChangeFilter
 from signups.retention_admin import ForgetMeAdminMixin, erase_volunteers
 from signups.services import (
     SignupError,
@@ -156,6 +157,7 @@ class VolunteerAdmin(ZoneScopedAdminMixin, ForgetMeAdminMixin, admin.ModelAdmin)
         WayToHelpFilter,
         "campaigns",
         "source",
+        HasPendingChangeFilter,
     )
     search_fields = ("name", "phone", "email", "block__street")
     # Block and zone for every row come with the list's one query.
@@ -224,5 +226,6 @@ class VolunteerAdmin(ZoneScopedAdminMixin, ForgetMeAdminMixin, admin.ModelAdmin)
         return response
 
 
-# Canvass teams have their own module; importing it registers their admin.
-from signups import canvass_admin  # noqa: E402, F401
+# Canvass teams and pending changes have their own modules; importing them
+# registers their admins.
+from signups import canvass_admin, pending_admin  # noqa: E402, F401

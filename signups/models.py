@@ -190,6 +190,40 @@ class Volunteer(models.Model):
         )
 
 
+
+class PendingChange(models.Model):
+    """Answers of an unverified form post that would replace what we know of
+    a volunteer (their name, language, block, ZIP, phone or email, or fewer
+    ways to contact them).
+
+    Anyone who knows a neighbor's phone number can post it in a form, so
+    such answers wait here until an organizer of the person's zone accepts
+    them in the admin, or the person confirms them through the one-time
+    link emailed to the address on file (signups.pending). Answers that only
+    add to the record are merged at once and never wait here. One per
+    volunteer: a newer post replaces the older one and its link."""
+
+    volunteer = models.OneToOneField(
+        Volunteer, verbose_name=_("volunteer"), related_name="pending_change", on_delete=models.CASCADE
+    )
+    # {field name: new value}; a block as its primary key.
+    changes = models.JSONField(_("proposed answers"), default=dict)
+    source = models.CharField(_("source"), max_length=10, choices=Volunteer.Source, default=Volunteer.Source.FORM)
+    # SHA-256 of the one-time link's secret: the link itself is only in the
+    # email, so a copy of the database opens no one's confirmation page.
+    token_hash = models.CharField(max_length=64, blank=True, editable=False)
+    created_at = models.DateTimeField(_("proposed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("pending change")
+        verbose_name_plural = _("pending changes")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["token_hash"])]
+
+    def __str__(self):
+        return str(self.volunteer)
+
+
 # The audit log lives in its own module; imported here so Django sees the model.
 from signups.audit import AuditEntry  # noqa: E402, F401
 

@@ -22,6 +22,7 @@ ORGANIZER_PERMISSIONS = {
         "view_campaign", "add_campaign", "change_campaign",
         "view_canvassteam", "add_canvassteam", "change_canvassteam", "delete_canvassteam",
         "view_auditentry",
+        "view_pendingchange", "change_pendingchange",
     ],
     "zones": ["view_zone", "change_zone", "view_block", "change_block"],
     "trainings": [

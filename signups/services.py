@@ -25,6 +25,7 @@ from signups.models import (
     Volunteer,
     WayToHelp,
 )
+from signups.pending import pending_change_propose
 
 # Where a number typed without a country code is assumed to be.
 DEFAULT_PHONE_REGION = "US"
@@ -113,43 +114,89 @@ def _find(*, phone, email, lock):
     return by_phone or by_email, by_phone, by_email
 
 
+def _same_name(a, b):
+    # "maria  lópez" typed again is the same answer as "Maria López".
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def _block_answer(block, street_address):
+    # The block's name goes along so that showing the change (the admin
+    # list, the confirmation page) needs no query per change.
+    return {"block": block.pk, "block_name": block.name, "street_address": street_address}
+
+
+def _merge_answers(volunteer, fields, lists, *, by_phone, by_email):
+    """Apply to an existing `volunteer` the answers that only add to what we
+    know; return those that would replace or remove something, for a
+    pending change ({field: value}).
+
+    A form post proves nothing about who typed it (a phone number is not a
+    password), so it may fill what is empty and grow lists of choices, but
+    a stored name, language, block, ZIP, phone or email stays until the
+    person or an organizer confirms the new one (signups.pending)."""
+    replacing = {}
+    if fields["name"] and not _same_name(fields["name"], volunteer.name):
+        replacing["name"] = fields["name"]
+    if fields["language"] != volunteer.language:
+        replacing["language"] = fields["language"]
+    # A phone or email is added only when no one else has it: matched by
+    # phone, an email that belongs to another volunteer stays theirs (the
+    # unique constraint would refuse it anyway, and moving it would merge
+    # two people on a guess).
+    for field, owner in (("phone", by_phone), ("email", by_email)):
+        value = fields[field]
+        if not value or owner is not None:
+            continue
+        if getattr(volunteer, field):
+            replacing[field] = value
+        else:
+            setattr(volunteer, field, value)
+    block = fields["block"]
+    if block is not None and block.pk != volunteer.block_id:
+        if volunteer.block_id is None and not volunteer.address_withheld:
+            volunteer.block = block
+            volunteer.street_address = fields["street_address"]
+        else:
+            replacing.update(_block_answer(block, fields["street_address"]))
+    elif block is not None and fields["street_address"] != volunteer.street_address:
+        if volunteer.street_address:
+            replacing.update(_block_answer(block, fields["street_address"]))
+        else:
+            volunteer.street_address = fields["street_address"]
+    # "I'd rather not say" this time does not erase a block given before
+    # (it withholds, it does not ask us to forget; an organizer can clear it
+    # on request).
+    if fields["address_withheld"] and volunteer.block_id is None:
+        volunteer.address_withheld = True
+    if fields["zip_code"] and fields["zip_code"] != volunteer.zip_code:
+        if volunteer.zip_code:
+            replacing["zip_code"] = fields["zip_code"]
+        else:
+            volunteer.zip_code = fields["zip_code"]
+    # Fewer ways to contact someone is a removal: it waits; new ones are
+    # merged now.
+    new_methods = lists["contact_methods"]
+    if new_methods and set(volunteer.contact_methods or []) - set(new_methods):
+        replacing["contact_methods"] = new_methods
+    # Lists of choices only grow, so a second sign-up adding "interpret"
+    # does not drop "knock on doors".
+    for name, new in lists.items():
+        setattr(volunteer, name, _union(getattr(volunteer, name), new))
+    # `source` keeps how the person first came to us, and consent its first
+    # time and wording: a post in someone else's name cannot renew it.
+    return replacing
+
+
 @transaction.atomic
 def _upsert_once(fields, *, campaign, lists):
     phone, email = fields["phone"], fields["email"]
     volunteer, by_phone, by_email = _find(phone=phone, email=email, lock=True)
     created = volunteer is None
+    replacing = {}
     if created:
         volunteer = Volunteer(**fields, **lists)
     else:
-        # Latest answer wins for what a person can only have one of...
-        volunteer.name = fields["name"]
-        volunteer.language = fields["language"]
-        volunteer.consent_at = fields["consent_at"]
-        volunteer.consent_version = fields["consent_version"]
-        # ...a phone or email is added or changed only when no one else has
-        # it: matched by phone, an email that belongs to another volunteer
-        # stays theirs (the unique constraint would refuse it anyway, and
-        # moving it would merge two people on a guess).
-        if phone and by_phone is None:
-            volunteer.phone = phone
-        if email and (by_email is None or by_email.pk == volunteer.pk):
-            volunteer.email = email
-        # A place given now replaces the old one; "I'd rather not say" this
-        # time does not erase a block given before (it withholds, it does not
-        # ask us to forget; an organizer can clear it on request).
-        if fields["block"] is not None:
-            volunteer.block = fields["block"]
-            volunteer.address_withheld = False
-            volunteer.street_address = fields["street_address"]
-        elif fields["address_withheld"] and volunteer.block_id is None:
-            volunteer.address_withheld = True
-        if fields["zip_code"]:
-            volunteer.zip_code = fields["zip_code"]
-        # ...and lists of choices only grow, so a second sign-up adding
-        # "interpret" does not drop "knock on doors".
-        for name, new in lists.items():
-            setattr(volunteer, name, _union(getattr(volunteer, name), new))
-        # `source` keeps how the person first came to us.
+        replacing = _merge_answers(volunteer, fields, lists, by_phone=by_phone, by_email=by_email)
     # The database checks the unique phone and email itself, inside this
     # transaction, where no racing insert can slip between check and write;
     # full_clean checks the rest, but for the block: it was just read from
@@ -158,6 +205,8 @@ def _upsert_once(fields, *, campaign, lists):
     volunteer.save()
     if campaign is not None:
         volunteer.campaigns.add(campaign)
+    if replacing:
+        pending_change_propose(volunteer=volunteer, changes=replacing, source=fields["source"])
     return volunteer, created
 
 
@@ -185,12 +234,16 @@ def volunteer_upsert(
 
     - `phone` is normalized to E.164 (US by default), `email` lower-cased;
       at least one is required.
-    - A repeat sign-up (same phone, or same email in any case) updates that
-      volunteer: name, language and consent become the latest; contact
-      methods, ways to help and availability are merged (union, old first);
-      a block given replaces the old one; `source` stays the first one.
-      When the phone belongs to one volunteer and the email to another, the
-      phone's owner is updated and the other keeps their email.
+    - A repeat sign-up (same phone, or same email in any case) finds that
+      volunteer and merges what only adds: contact methods, ways to help
+      and availability (union, old first), a campaign, and a block, ZIP,
+      phone or email where none was stored. Answers that would replace or
+      remove stored ones (name, language, block, ZIP, phone, email, fewer
+      contact methods) become the volunteer's pending change
+      (signups.pending), confirmed by the person or an organizer. `source`
+      and consent stay the first ones. When the phone belongs to one
+      volunteer and the email to another, the phone's owner is the one
+      found and the other keeps their email.
     - `campaign`, when given, is added to the volunteer's campaigns.
     - Double clicks and racing requests create one row: the unique
       constraints on phone and email decide, and the loser updates the
@@ -220,6 +273,10 @@ def volunteer_upsert(
         "consent_at": consent_at or timezone.now(),
         "consent_version": consent_version,
     }
+    # Every answer is checked now, also those that will wait in a pending
+    # change, so that accepting it later cannot fail on a 2,000-character
+    # name.
+    Volunteer(**fields).full_clean(exclude=["block"], validate_unique=False, validate_constraints=False)
     lists = {
         "contact_methods": _union([], contact_methods),
         "ways_to_help": _union([], ways_to_help),

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.landing, name="landing"),
     path("join/", views.join, name="join"),
     path("join/thanks/", views.thanks, name="thanks"),
+    path("join/confirm/<str:token>/", views.confirm_changes, name="confirm_changes"),
 ]

@@ -9,24 +9,47 @@ from django.views.decorators.http import require_http_methods, require_safe
 from resistance_zone.caching import page_for_everyone
 from signups.forms import JoinForm, block_from_param
 from signups.models import Language, Volunteer
+from signups.pending import (
+    pending_change_accept,
+    pending_change_described,
+    pending_change_for_token,
+    pending_change_reject,
+)
 from signups.protection import guard_public_form
+from signups.secret_links import secret_link_page
 from signups.services import SignupError, campaign_current, volunteer_upsert
+from zones.models import Block
 
-# The volunteer just signed up, for the thank-you page: in a signed cookie
-# of that browser, never in the URL (a thank-you link shared or left in a
-# browser's history must not reveal anyone's block). Not in the session: on
-# launch day that was a session row, and a second commit, per sign-up.
+# What the neighbor just typed, for the thank-you page: the block of the
+# address they gave (or none) and the language they chose. Only their own
+# answers: a repeat sign-up with someone else's phone must not show the block
+# stored for that person, and the cookie names no database id (an id would
+# confirm that a phone is registered, and count the volunteers). In a signed
+# cookie of that browser, never in the URL; not in the session: on launch day
+# that was a session row, and a second commit, per sign-up.
 THANKS_COOKIE = "rz_thanks"
 THANKS_COOKIE_SALT = "signups.thanks"
 THANKS_SECONDS = 60 * 60
 
 
-def thanks_cookie_set(response, volunteer_id):
+def thanks_cookie_set(response, *, block, language):
+    value = f"{block.pk if block else ''}:{language}"
     response.set_signed_cookie(
-        THANKS_COOKIE, volunteer_id, salt=THANKS_COOKIE_SALT, max_age=THANKS_SECONDS,
+        THANKS_COOKIE, value, salt=THANKS_COOKIE_SALT, max_age=THANKS_SECONDS,
         secure=settings.SESSION_COOKIE_SECURE, httponly=True, samesite="Lax",
     )
     return response
+
+
+def _thanks_cookie_read(request):
+    """(block or None, language) from the thanks cookie, or None without a
+    valid one."""
+    value = request.get_signed_cookie(THANKS_COOKIE, default=None, salt=THANKS_COOKIE_SALT, max_age=THANKS_SECONDS)
+    block_pk, _sep, language = (value or "").partition(":")
+    if language not in Language.values:
+        return None
+    block = Block.objects.filter(pk=block_pk).first() if block_pk.isdigit() else None
+    return block, language
 
 
 @require_safe
@@ -85,7 +108,9 @@ def join(request):
         if form.is_valid():
             volunteer = _save(form, campaign=campaign)
             if volunteer is not None:
-                return thanks_cookie_set(redirect(_thanks_url(volunteer)), volunteer.pk)
+                language = form.cleaned_data["language"]
+                response = redirect(_thanks_url(language))
+                return thanks_cookie_set(response, block=form.resolved_block, language=language)
     else:
         link_block = block_from_param(request.GET.get("block"))
         # A QR code whose block is gone (or a mistyped link): say so now,
@@ -149,10 +174,9 @@ def _save(form, *, campaign):
     return volunteer
 
 
-def _thanks_url(volunteer):
+def _thanks_url(language):
     """The thank-you page in the language the neighbor asked for; with
     "both", in the language of the page they filled in."""
-    language = volunteer.language
     if language == Language.BOTH:
         language = translation.get_language()
     with translation.override(language):
@@ -161,27 +185,47 @@ def _thanks_url(volunteer):
 
 @require_safe
 def thanks(request):
-    volunteer_id = request.get_signed_cookie(
-        THANKS_COOKIE, default=None, salt=THANKS_COOKIE_SALT, max_age=THANKS_SECONDS
-    )
-    volunteer = (
-        Volunteer.objects.select_related("block").filter(pk=volunteer_id).first()
-        if volunteer_id is not None and volunteer_id.isdigit()
-        else None
-    )
-    if volunteer is None:
-        # Nobody signed up in this browser (or the record is gone): nothing
-        # to thank anyone for, and nothing to show.
+    answers = _thanks_cookie_read(request)
+    if answers is None:
+        # Nobody signed up in this browser: nothing to thank anyone for,
+        # and nothing to show.
         return redirect("signups:join")
+    block, language = answers
     campaign, _closed = campaign_current()
     return render(
         request,
         "signups/thanks.html",
         {
-            "volunteer": volunteer,
-            "home_block": volunteer.block,
+            "home_block": block,
+            "language_chosen": Language(language).label,
             "campaign": campaign,
             # "which starts on <date>" only while that date is ahead.
             "campaign_started": campaign is not None and campaign.starts_on <= timezone.localdate(),
         },
     )
+
+
+@secret_link_page
+@require_http_methods(["GET", "POST"])
+# Rate-limited like every public post; no bot trap: the link in an email is
+# the whole form.
+@guard_public_form("confirm-changes", bot_trap=False)
+def confirm_changes(request, token):
+    """The one-time link emailed to the address on file when a sign-up
+    proposed answers that would replace stored ones. GET only shows them (a
+    mail scanner opening the link changes nothing); the person's button
+    applies or drops them, and either way the link is spent."""
+    pending = pending_change_for_token(token)
+    outcome = None
+    if request.method == "POST" and pending is not None:
+        if request.POST.get("answer") == "accept":
+            pending_change_accept(pending=pending)
+            outcome = "accepted"
+        else:
+            pending_change_reject(pending=pending)
+            outcome = "rejected"
+    context = {"outcome": outcome, "pending": pending}
+    if pending is not None and outcome is None:
+        context["changes"] = pending_change_described(pending)
+    status = 404 if pending is None else 200
+    return render(request, "signups/confirm_changes.html", context, status=status)

@@ -44,7 +44,9 @@ def thank_you_session(client, world):
 
     from signups.views import thanks_cookie_set
 
-    client.cookies.update(thanks_cookie_set(HttpResponse(), world["volunteer"].pk).cookies)
+    volunteer = world["volunteer"]
+    response = thanks_cookie_set(HttpResponse(), block=volunteer.block, language=volunteer.language)
+    client.cookies.update(response.cookies)
 
 
 def public_urls(world, lang="en"):

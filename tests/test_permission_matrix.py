@@ -180,7 +180,7 @@ def test_an_organizer_cannot_put_a_volunteer_on_another_zones_block(client, worl
 
 
 ORGANIZER_LISTS = {
-    "signups.volunteer", "signups.campaign", "signups.canvassteam", "signups.auditentry",
+    "signups.volunteer", "signups.campaign", "signups.canvassteam", "signups.auditentry", "signups.pendingchange",
     "zones.zone", "zones.block", "trainings.session", "trainings.topic",
 }
 

@@ -44,14 +44,16 @@ def test_the_email_is_stored_lower_cased():
     assert volunteer.email == "maria.perez@example.org"
 
 
-def test_a_repeat_signup_with_the_same_phone_updates_the_volunteer():
+def test_a_repeat_signup_with_the_same_phone_finds_the_volunteer_and_keeps_the_name_pending():
     first, _ = _upsert(name="Maria", phone="2155550123")
     second, created = _upsert(name="María Pérez", phone="+1 215 555 0123")
     assert not created
     assert second.pk == first.pk
     assert Volunteer.objects.count() == 1
     first.refresh_from_db()
-    assert first.name == "María Pérez"
+    # A phone number is not a password: the new name waits for confirmation.
+    assert first.name == "Maria"
+    assert first.pending_change.changes == {"name": "María Pérez"}
 
 
 def test_a_repeat_signup_with_the_same_email_in_another_case_updates_the_volunteer():
@@ -103,15 +105,18 @@ def test_phone_of_one_volunteer_and_email_of_another_updates_the_phones_owner():
     assert Volunteer.objects.count() == 2
 
 
-def test_a_new_block_replaces_the_old_one_but_withholding_keeps_it():
+def test_a_new_block_waits_for_confirmation_and_withholding_keeps_the_old_one():
     old_block, new_block = BlockFactory(), BlockFactory()
     _upsert(block=old_block)
     volunteer, _ = _upsert(block=new_block)
-    assert volunteer.block == new_block
+    volunteer.refresh_from_db()
+    assert volunteer.block == old_block
+    assert volunteer.pending_change.changes["block"] == new_block.pk
     volunteer, _ = _upsert(block=None, address_withheld=True, zip_code="19148")
     volunteer.refresh_from_db()
-    assert volunteer.block == new_block
+    assert volunteer.block == old_block
     assert not volunteer.address_withheld
+    # No ZIP was stored: adding one adds, it replaces nothing.
     assert volunteer.zip_code == "19148"
 
 
