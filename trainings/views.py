@@ -30,6 +30,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from resistance_zone.caching import CSRF_PLACEHOLDER, cached, page_for_everyone, per_response
 from signups.models import Volunteer
 from signups.protection import guard_public_form
+from signups.secret_links import secret_link_page
 from signups.services import SignupError
 from trainings.forms import CheckInForm, RegistrationForm, SessionFilterForm, UndoForm, WalkInForm
 from trainings.models import Attendance, Registration, Session
@@ -40,7 +41,7 @@ from trainings.services import (
     attendance_undo,
     registration_calendar,
     registration_cancel,
-    registration_create,
+    registration_rsvp,
     session_mark_done,
     volunteer_for_training,
 )
@@ -107,12 +108,17 @@ def session_detail(request, pk):
                 name=data["name"], phone=data["phone"], email=data["email"], language=data["language"],
                 address=data["address"], zip_code="", source=Volunteer.Source.FORM,
             )
-            registration = registration_create(
+            registration, already_registered = registration_rsvp(
                 session=session, volunteer=volunteer, language=translation.get_language()
             )
         except (SignupError, TrainingError) as error:
             form.add_error(None, error.message)
         else:
+            if already_registered:
+                # Someone else may know this phone: the registration's page
+                # (the exact address, "I can't come") stays behind the link,
+                # which went to the email on file.
+                return render(request, "trainings/registration_resent.html", {"session": session})
             return redirect("trainings:registration", registration.cancel_token)
     return render(request, "trainings/session_detail.html", {"session": session, "form": form})
 
@@ -123,7 +129,7 @@ def _registration_by_token(token):
     )
 
 
-@never_cache
+@secret_link_page
 @require_safe
 def registration_detail(request, token):
     """The confirmation page: the only public page with the exact address,
@@ -136,6 +142,7 @@ def registration_detail(request, token):
     )
 
 
+@secret_link_page
 @require_safe
 def registration_ics(request, token):
     registration = _registration_by_token(token)
@@ -147,6 +154,7 @@ def registration_ics(request, token):
     return response
 
 
+@secret_link_page
 @require_POST
 # Rate-limited like every public post; no bot trap: the link in an email is
 # the whole form.

@@ -19,6 +19,8 @@ from trainings.services.registrations import (
     registration_cancel,
     registration_create,
     registration_language,
+    registration_link_resend,
+    registration_rsvp,
     registration_send_reminders,
 )
 from trainings.services.status import (
@@ -37,6 +39,8 @@ __all__ = [
     "registration_cancel",
     "registration_create",
     "registration_language",
+    "registration_link_resend",
+    "registration_rsvp",
     "registration_send_reminders",
     "session_mark_done",
     "volunteer_for_training",

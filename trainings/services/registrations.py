@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from resistance_zone.caching import generation_bump
-from trainings.models import Attendance, Registration, Session
+from trainings.models import Attendance, Registration, Session, new_cancel_token
 from trainings.services.common import TrainingError
 
 
@@ -41,7 +41,12 @@ def registration_create(*, session, volunteer, language="en"):
             existing.language = language
             existing.created_at = timezone.now()
             existing.reminder_sent_at = None
-            existing.save(update_fields=["status", "language", "created_at", "reminder_sent_at", "updated_at"])
+            # A new registration, a new secret: the old link (in an old email)
+            # opens nothing any more.
+            existing.cancel_token = new_cancel_token()
+            existing.save(
+                update_fields=["status", "language", "created_at", "reminder_sent_at", "cancel_token", "updated_at"]
+            )
             return existing
         registration = Registration(session=locked, volunteer=volunteer, status=status, language=language)
         registration.full_clean(exclude=["session", "volunteer"], validate_constraints=False)
@@ -53,6 +58,45 @@ def registration_create(*, session, volunteer, language="en"):
             # slow phone): theirs won, and it is ours too.
             return Registration.objects.get(session=locked, volunteer=volunteer)
         return registration
+
+
+def registration_rsvp(*, session, volunteer, language="en"):
+    """An RSVP from the public session page. Returns (registration,
+    already_registered).
+
+    A phone number is not a password: when this person already holds a seat
+    or a waitlist place in the session, the post may come from anyone who
+    knows their phone or email. Then nothing changes hands: the caller shows
+    no registration, and the registration's link is sent again, rotated, to
+    the email on file (registration_link_resend). Otherwise as
+    registration_create (the new registration's page is the submitter's:
+    they made it)."""
+    existing = (
+        Registration.objects.filter(session=session, volunteer=volunteer)
+        .exclude(status=Registration.Status.CANCELLED)
+        .select_related("volunteer", "session__topic")
+        .first()
+    )
+    if existing is not None:
+        registration_link_resend(registration=existing)
+        return existing, True
+    return registration_create(session=session, volunteer=volunteer, language=language), False
+
+
+def registration_link_resend(*, registration):
+    """Email the registration's link again to the email on file, under a new
+    secret (the link is a bearer secret: one sent again is rotated, so an
+    older copy, forwarded or left in a shared inbox, stops working).
+
+    Without an email on file nothing is sent and the link is kept: rotating
+    it would only lock the person out of their own page."""
+    volunteer = registration.volunteer
+    if not volunteer.email:
+        return False
+    registration.cancel_token = new_cancel_token()
+    registration.save(update_fields=["cancel_token", "updated_at"])
+    transaction.on_commit(lambda: _send_registration_email(registration, kind="link"))
+    return True
 
 
 def registration_cancel(*, registration):
@@ -163,6 +207,8 @@ def _send_registration_email(registration, *, kind):
         }
         if kind == "reminder":
             subject = gettext("Reminder: your training is tomorrow")
+        elif kind == "link":
+            subject = gettext("Your training registration link")
         else:
             subject = gettext("A seat opened up: you are registered for the training")
         body = render_to_string(f"trainings/email/{kind}.txt", context)

@@ -1,0 +1,100 @@
+"""A repeat RSVP never hands out the existing registration's secret link:
+it says the phone or email is registered and sends the link again, rotated,
+to the email on file."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from signups.tests.factories import VolunteerFactory
+from trainings.models import Registration
+from trainings.tests.factories import RegistrationFactory, SessionFactory
+from trainings.tests.test_public_pages import _rsvp
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def registration():
+    neighbor = VolunteerFactory(name="Rosa Muñoz", phone="+12155550123", email="rosa@example.org", language="es")
+    return RegistrationFactory(session=SessionFactory(address="1409 S 9th St (side door)"), volunteer=neighbor)
+
+
+def _stranger_rsvps(registration, lang="en", **overrides):
+    url = f"/{lang}/trainings/{registration.session.pk}/"
+    return Client().post(url, _rsvp(name="Anyone", phone="215-555-0123", **overrides), follow=True)
+
+
+def test_a_repeat_rsvp_does_not_redirect_to_the_registration_page(registration, django_capture_on_commit_callbacks):
+    old_token = registration.cancel_token
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _stranger_rsvps(registration)
+    page = response.content.decode()
+    assert response.redirect_chain == []
+    assert old_token not in page
+    assert "1409 S 9th St" not in page
+    assert "I can&#x27;t come" not in page and "I can't come" not in page
+    assert "already registered" in page
+
+
+def test_a_repeat_rsvp_says_so_in_spanish_on_the_spanish_page(registration):
+    page = _stranger_rsvps(registration, lang="es").content.decode()
+    assert "ya está inscrito" in page
+
+
+def test_the_link_is_rotated_and_sent_again_to_the_email_on_file(registration, django_capture_on_commit_callbacks):
+    old_token = registration.cancel_token
+    with django_capture_on_commit_callbacks(execute=True):
+        _stranger_rsvps(registration, email="stranger@example.org")
+    registration.refresh_from_db()
+    assert registration.cancel_token != old_token
+    # Everything goes to the address on file (the new name waits for Rosa to
+    # confirm it, in a second email), nothing to the one typed.
+    assert {tuple(message.to) for message in mail.outbox} == {("rosa@example.org",)}
+    body = next(m.body for m in mail.outbox if m.subject == "El enlace de tu inscripción al taller")
+    assert registration.cancel_token in body
+    assert old_token not in body
+    # The old link opens nothing; the new one the registration.
+    assert Client().get(reverse("trainings:registration", args=[old_token])).status_code == 404
+    assert Client().get(reverse("trainings:registration", args=[registration.cancel_token])).status_code == 200
+
+
+def test_the_stranger_cannot_cancel_the_seat_or_rename_the_neighbor(registration):
+    _stranger_rsvps(registration)
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.REGISTERED
+    assert registration.volunteer.name == "Rosa Muñoz"
+
+
+def test_without_an_email_on_file_the_link_is_kept_and_nothing_is_sent(django_capture_on_commit_callbacks):
+    registration = RegistrationFactory(volunteer=VolunteerFactory(phone="+12155550123", email=""))
+    token = registration.cancel_token
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _stranger_rsvps(registration)
+    registration.refresh_from_db()
+    assert registration.cancel_token == token
+    assert mail.outbox == []
+    # The same answer as with an email on file: it reveals nothing more.
+    assert "If we have an email address for this registration" in response.content.decode()
+
+
+def test_registering_again_after_cancelling_gives_a_new_link():
+    registration = RegistrationFactory(
+        volunteer=VolunteerFactory(phone="+12155550123"), status=Registration.Status.CANCELLED
+    )
+    old_token = registration.cancel_token
+    response = _stranger_rsvps(registration)
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.REGISTERED
+    assert registration.cancel_token != old_token
+    assert response.redirect_chain[-1][0].endswith(f"/trainings/r/{registration.cancel_token}/")
+
+
+def test_registration_pages_send_no_referrer_and_are_not_cached(registration):
+    response = Client().get(reverse("trainings:registration", args=[registration.cancel_token]))
+    assert response["Referrer-Policy"] == "no-referrer"
+    assert "no-store" in response["Cache-Control"]
+    assert re.search(r"noindex", response["X-Robots-Tag"])
