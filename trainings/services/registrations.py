@@ -152,9 +152,14 @@ def _promote_from_waitlist(session):
     if promoted is None:
         return None
     promoted.status = Registration.Status.REGISTERED
-    promoted.save(update_fields=["status", "updated_at"])
+    update_fields = ["status", "updated_at"]
     if promoted.volunteer.email:
+        # The link goes out again by email: a new secret (see
+        # registration_link_resend).
+        promoted.cancel_token = new_cancel_token()
+        update_fields.append("cancel_token")
         transaction.on_commit(lambda: _send_registration_email(promoted, kind="promoted"))
+    promoted.save(update_fields=update_fields)
     return promoted
 
 
@@ -163,8 +168,8 @@ def registration_send_reminders(*, now=None):
     address for a session starting within the next 24 hours, once.
 
     Each registration is claimed with a conditional UPDATE before its email is
-    queued, so two overlapping cron runs cannot both send it. Returns the
-    number of reminders sent."""
+    queued, so two overlapping cron runs cannot both send it; the same UPDATE
+    rotates its link. Returns the number of reminders sent."""
     now = now or timezone.now()
     due = Registration.objects.filter(
         status=Registration.Status.REGISTERED,
@@ -176,8 +181,12 @@ def registration_send_reminders(*, now=None):
     sent = 0
     for registration in due:
         with transaction.atomic():
+            # The reminder carries the link again, so under a new secret: a
+            # copy of an older email (forwarded, in a shared inbox) stops
+            # opening the registration.
+            registration.cancel_token = new_cancel_token()
             claimed = Registration.objects.filter(pk=registration.pk, reminder_sent_at__isnull=True).update(
-                reminder_sent_at=now
+                reminder_sent_at=now, cancel_token=registration.cancel_token
             )
             if claimed:
                 transaction.on_commit(

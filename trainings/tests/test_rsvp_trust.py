@@ -98,3 +98,40 @@ def test_registration_pages_send_no_referrer_and_are_not_cached(registration):
     assert response["Referrer-Policy"] == "no-referrer"
     assert "no-store" in response["Cache-Control"]
     assert re.search(r"noindex", response["X-Robots-Tag"])
+
+
+def test_a_reminder_sends_the_link_under_a_new_secret(django_capture_on_commit_callbacks):
+    import datetime
+
+    from django.utils import timezone
+
+    from trainings.services import registration_send_reminders
+
+    registration = RegistrationFactory(
+        session=SessionFactory(starts_at=timezone.now() + datetime.timedelta(hours=5)),
+        volunteer=VolunteerFactory(email="rosa@example.org"),
+    )
+    old_token = registration.cancel_token
+    with django_capture_on_commit_callbacks(execute=True):
+        registration_send_reminders()
+    registration.refresh_from_db()
+    assert registration.cancel_token != old_token
+    assert registration.cancel_token in mail.outbox[0].body
+    assert Client().get(reverse("trainings:registration", args=[old_token])).status_code == 404
+
+
+def test_the_person_moved_up_from_the_waitlist_gets_the_link_under_a_new_secret(django_capture_on_commit_callbacks):
+    from trainings.services import registration_cancel
+
+    session = SessionFactory(capacity=1)
+    seated = RegistrationFactory(session=session)
+    waiting = RegistrationFactory(
+        session=session, status=Registration.Status.WAITLISTED, volunteer=VolunteerFactory(email="next@example.org")
+    )
+    old_token = waiting.cancel_token
+    with django_capture_on_commit_callbacks(execute=True):
+        registration_cancel(registration=seated)
+    waiting.refresh_from_db()
+    assert waiting.status == Registration.Status.REGISTERED
+    assert waiting.cancel_token != old_token
+    assert waiting.cancel_token in mail.outbox[0].body
