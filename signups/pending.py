@@ -34,7 +34,7 @@ from zones.models import Block
 CONFIRM_LINK_DAYS = 7
 
 
-def _token_hash(token):
+def link_token_hash(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -51,7 +51,7 @@ def pending_change_propose(*, volunteer, changes, source):
         defaults={
             "changes": changes,
             "source": source,
-            "token_hash": _token_hash(token),
+            "token_hash": link_token_hash(token),
             "created_at": timezone.now(),
         },
     )
@@ -83,7 +83,7 @@ def pending_change_for_token(token):
     oldest = timezone.now() - datetime.timedelta(days=CONFIRM_LINK_DAYS)
     return (
         PendingChange.objects.select_related("volunteer")
-        .filter(token_hash=_token_hash(token), created_at__gte=oldest)
+        .filter(token_hash=link_token_hash(token), created_at__gte=oldest)
         .first()
     )
 

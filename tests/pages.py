@@ -9,9 +9,14 @@ from django.contrib.auth import get_user_model
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from signups.models import PendingChange
+from signups.pending import link_token_hash
 from signups.tests.factories import CampaignFactory, VolunteerFactory
 from trainings.tests.factories import AttendanceFactory, RegistrationFactory, SessionFactory
 from zones.tests.factories import BlockFactory, ZoneFactory
+
+
+CONFIRM_TOKEN = "world-confirm-token"
 
 
 def build_world():
@@ -30,10 +35,15 @@ def build_world():
     )
     registration = RegistrationFactory(session=session, volunteer=volunteer)
     attendance = AttendanceFactory(session=session, volunteer=VolunteerFactory(block=block))
+    # A sign-up with the volunteer's phone proposed a new name: its one-time
+    # confirmation page, with a secret the world knows.
+    pending_change = PendingChange.objects.create(
+        volunteer=volunteer, changes={"name": "Proposed Name"}, token_hash=link_token_hash(CONFIRM_TOKEN)
+    )
     return {
         "zone": zone, "block": block, "campaign": campaign, "volunteer": volunteer,
         "trainer": trainer, "superuser": superuser, "session": session,
-        "registration": registration, "attendance": attendance,
+        "registration": registration, "attendance": attendance, "pending_change": pending_change,
     }
 
 
@@ -60,6 +70,7 @@ def public_urls(world, lang="en"):
             reverse("trainings:list"),
             reverse("trainings:session", args=[world["session"].pk]),
             reverse("trainings:registration", args=[world["registration"].cancel_token]),
+            reverse("signups:confirm_changes", args=[CONFIRM_TOKEN]),
             reverse("zones:index"),
             reverse("login"),
         ]
@@ -101,7 +112,7 @@ def admin_urls(world, user=None):
                 urls.append(reverse("admin:%s_%s_add" % info))
             except NoReverseMatch:
                 pass
-    for key in ("zone", "block", "campaign", "volunteer", "session", "registration", "attendance"):
+    for key in ("zone", "block", "campaign", "volunteer", "session", "registration", "attendance", "pending_change"):
         obj = world[key]
         info = (obj._meta.app_label, obj._meta.model_name)
         if type(obj) in admin.site._registry:
