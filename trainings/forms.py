@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from signups.forms import ZIP_CODE, ContactFormMixin, email_field, phone_field
 from signups.models import Language
 from trainings.models import Session
+from zones.address import resolve_address
 
 
 def _name_field(label):
@@ -44,12 +45,19 @@ class WalkInForm(ContactFormMixin, forms.Form):
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
+    # Offered (made a checkbox) only once an address could not be placed:
+    # see clean().
+    without_block = forms.BooleanField(label=_("Check in without a block"), required=False, widget=forms.HiddenInput)
     consent = forms.BooleanField(
         label=_("The person agrees to be contacted about the Community Resistance Zone."),
         error_messages={"required": _("We need the person's consent to keep their contact.")},
     )
     nonce = forms.UUIDField(widget=forms.HiddenInput, required=False)
     at = forms.DateTimeField(widget=forms.HiddenInput, required=False)
+
+    # True when an address was typed that no block matches (and the trainer
+    # chose to check the person in anyway): the answer says so.
+    address_unplaced = False
 
     def clean_address(self):
         text = " ".join(self.cleaned_data["address"].split())
@@ -59,6 +67,29 @@ class WalkInForm(ContactFormMixin, forms.Form):
             return ""
         self.zip_code = ""
         return text
+
+    def clean(self):
+        cleaned = super().clean()
+        address = cleaned.get("address")
+        self.address_unplaced = bool(address) and resolve_address(address) is None
+        # A typo in the address would leave the person on no block, so off
+        # the coverage map, and nobody would notice: the trainer is asked
+        # while the person still stands there. The check-in is never lost
+        # for it: one tick checks them in anyway (the phone's queue ticks it
+        # for a walk-in it could not send at once).
+        if self.address_unplaced and not cleaned.get("without_block"):
+            self.fields["without_block"].widget = forms.CheckboxInput()
+            self.add_error(
+                "address",
+                forms.ValidationError(
+                    _(
+                        "This address could not be placed on a block. Correct it, leave it empty, "
+                        "or tick “Check in without a block”."
+                    ),
+                    code="address_unplaced",
+                ),
+            )
+        return cleaned
 
 
 class CheckInForm(forms.Form):

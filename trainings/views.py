@@ -464,20 +464,46 @@ def walk_in(request, pk):
                 zip_code=form.zip_code, consent=data["consent"], at=data["at"], by=request.user,
             )
         except (SignupError, TrainingError) as error:
+            # Next to the field it concerns, with everything typed kept: the
+            # person is still standing there and should not be asked again.
+            field = _WALK_IN_ERROR_FIELDS.get(error.code)
             if _wants_json(request):
-                return _answer(request, session, ok=False, message=error.message, code=error.code, status=409)
-            form.add_error(None, error.message)
+                return JsonResponse(
+                    {"ok": False, "code": error.code, "message": str(error.message),
+                     "errors": {field: [str(error.message)]} if field else {}},
+                    status=409,
+                )
+            form.add_error(field, error.message)
         else:
+            name = attendance.volunteer.name
+            if form.address_unplaced:
+                message = gettext("{name} is checked in, but the address could not be placed on a block.").format(
+                    name=name
+                )
+                if not _wants_json(request):
+                    messages.warning(request, message)
+                    return redirect("trainings:roster", session.pk)
+                return _answer(request, session, ok=True, nonce=attendance.nonce, message=message, code="no_block")
             return _answer(
                 request, session, ok=True, nonce=attendance.nonce,
-                message=gettext("{name} is checked in.").format(name=attendance.volunteer.name),
+                message=gettext("{name} is checked in.").format(name=name),
             )
     elif _wants_json(request):
+        codes = {field: [e["code"] for e in errors] for field, errors in form.errors.get_json_data().items()}
         return JsonResponse(
-            {"ok": False, "code": "invalid", "message": str(_form_error(form)), "errors": form.errors},
+            {
+                "ok": False,
+                "code": "address_unplaced" if "address_unplaced" in codes.get("address", []) else "invalid",
+                "message": str(_form_error(form)),
+                "errors": form.errors,
+            },
             status=400,
         )
     return render(request, "trainings/walk_in.html", {"session": session, "form": form}, status=400)
+
+
+# Which walk-in field a refusal of the services belongs next to.
+_WALK_IN_ERROR_FIELDS = {"invalid_phone": "phone", "no_contact": "phone", "consent_required": "consent"}
 
 
 @login_required

@@ -95,6 +95,9 @@
   var queue = load();
   var inflight = null;
   var flushing = false;
+  // Set by the roster's walk-in form (below): told of every walk-in's
+  // answer, and when the queue stops without one.
+  var walkInHooks = null;
 
   function persist() {
     var store = storage();
@@ -178,24 +181,31 @@
       var response = result.response;
       inflight = null;
       flushing = false;
+      var walkInAnswer = walkInHooks && item.kind === "walkin";
       if (response.ok && result.data.ok) {
         finish(item);
         markSynced(item);
+        if (walkInAnswer) { walkInHooks.saved(item, result.data); }
       } else if (response.type === "opaqueredirect" || response.status === 403) {
         // Logged out or the page is stale: keep the queue, ask for a login.
         showError(_("Log in again to send the check-ins waiting on this phone."));
         renderBadge();
+        if (walkInHooks) { walkInHooks.stalled(); }
         return;
       } else if (response.status >= 400 && response.status < 500 && response.status !== 429) {
         // The server refused this one for good (bad data, a cancelled
-        // session): say so and go on with the rest.
+        // session): say so and go on with the rest. A walk-in's form shows
+        // it again, with the error by its field, when it can.
         finish(item);
         revert(item);
-        showError(interpolate(_("Not saved: %(name)s. %(reason)s"), {
-          name: item.label || "", reason: result.data.message || ""
-        }, true));
+        if (!(walkInAnswer && walkInHooks.refused(item, result.data))) {
+          showError(interpolate(_("Not saved: %(name)s. %(reason)s"), {
+            name: item.label || "", reason: result.data.message || ""
+          }, true));
+        }
       } else {
         renderBadge();
+        if (walkInHooks) { walkInHooks.stalled(); }
         return;  // Server trouble: try again later.
       }
       renderBadge();
@@ -205,6 +215,7 @@
       inflight = null;
       flushing = false;
       renderBadge();
+      if (walkInHooks) { walkInHooks.stalled(); }
     });
   }
 
@@ -425,8 +436,154 @@
   // Rows of walk-ins carry data-walk-in too (for the count): take the form.
   var walkIn = document.querySelector("form[data-walk-in]");
   if (walkIn) {
+    // The walk-in whose answers the form still shows. The form is emptied
+    // only once the server took it, or once it is clear that no answer is
+    // coming now (then the walk-in waits in the queue and the trainer goes
+    // on with the next person): a refusal (a mistyped phone, an address on
+    // no block) is shown by its field with everything typed still there.
+    var shownWalkIn = null;
+    var WALK_IN_WAIT_MS = 6000;
+    var submit = walkIn.querySelector("button[type=submit]");
+    var walkInDetails = walkIn.closest("details");
+    var withoutBlock = walkIn.querySelector("input[name=without_block]");
+
+    var notice = document.createElement("p");
+    notice.className = "alert";
+    notice.setAttribute("role", "status");
+    notice.setAttribute("data-walk-in-notice", "");
+    notice.hidden = true;
+    (walkInDetails || walkIn).parentNode.insertBefore(notice, walkInDetails || walkIn);
+
+    var showNotice = function (message, warning) {
+      notice.className = "alert " + (warning ? "alert-warning" : "alert-success");
+      notice.textContent = message;
+      notice.hidden = !message;
+    };
+
+    var clearFieldErrors = function () {
+      Array.prototype.forEach.call(walkIn.querySelectorAll("[data-walk-in-field-error]"), function (el) {
+        el.parentNode.removeChild(el);
+      });
+      Array.prototype.forEach.call(walkIn.querySelectorAll(".is-invalid"), function (el) {
+        el.classList.remove("is-invalid");
+        el.removeAttribute("aria-invalid");
+      });
+      var offer = walkIn.querySelector("[data-without-block-offer]");
+      if (offer) { offer.parentNode.removeChild(offer); }
+      if (withoutBlock) { withoutBlock.value = ""; }
+    };
+
+    var offerWithoutBlock = function () {
+      // The server's plain form shows this checkbox too; here it sets the
+      // hidden field the queue sends.
+      var address = walkIn.querySelector("[name=address]");
+      if (!withoutBlock || !address || walkIn.querySelector("[data-without-block-offer]")) { return; }
+      var offer = document.createElement("div");
+      offer.className = "form-check mb-3";
+      offer.setAttribute("data-without-block-offer", "");
+      var box = document.createElement("input");
+      box.type = "checkbox";
+      box.className = "form-check-input";
+      box.id = "walk-in-without-block";
+      box.addEventListener("change", function () { withoutBlock.value = box.checked ? "on" : ""; });
+      var label = document.createElement("label");
+      label.className = "form-check-label";
+      label.htmlFor = box.id;
+      label.textContent = _("Check in without a block");
+      offer.appendChild(box);
+      offer.appendChild(label);
+      var wrapper = address.closest("[id^=div_id_]") || address.parentNode;
+      wrapper.parentNode.insertBefore(offer, wrapper.nextSibling);
+    };
+
+    var showFieldErrors = function (errors) {
+      var first = null;
+      Object.keys(errors || {}).forEach(function (name) {
+        var inputs = walkIn.querySelectorAll('[name="' + name + '"]');
+        if (!inputs.length) { return; }
+        Array.prototype.forEach.call(inputs, function (input) {
+          input.classList.add("is-invalid");
+          input.setAttribute("aria-invalid", "true");
+        });
+        var message = document.createElement("div");
+        message.className = "invalid-feedback d-block";
+        message.setAttribute("data-walk-in-field-error", "");
+        message.textContent = [].concat(errors[name]).join(" ");
+        var wrapper = inputs[0].closest("[id^=div_id_]") || inputs[0].parentNode;
+        wrapper.appendChild(message);
+        first = first || inputs[0];
+      });
+      return first;
+    };
+
+    var fillWalkIn = function (fields) {
+      Object.keys(fields).forEach(function (name) {
+        Array.prototype.forEach.call(walkIn.querySelectorAll('[name="' + name + '"]'), function (input) {
+          if (input.type === "radio") {
+            input.checked = input.value === fields[name];
+          } else if (input.type === "checkbox") {
+            input.checked = Boolean(fields[name]);
+          } else if (input.type !== "hidden" || name === "without_block") {
+            input.value = fields[name];
+          }
+        });
+      });
+    };
+
+    var emptyWalkIn = function () {
+      walkIn.reset();
+      clearFieldErrors();
+      if (walkInDetails) { walkInDetails.open = false; }
+      shownWalkIn = null;
+      if (submit) { submit.disabled = false; }
+    };
+
+    walkInHooks = {
+      saved: function (item, answer) {
+        if (item === shownWalkIn) { emptyWalkIn(); }
+        // "Checked in, but the address could not be placed on a block"
+        // must not pass unseen, whenever it arrives.
+        showNotice(answer.message || "", answer.code === "no_block");
+      },
+      refused: function (item, answer) {
+        var typing = walkIn.querySelector("[name=name]");
+        // A walk-in sent later from the queue comes back into the form only
+        // if the trainer is not typing the next one.
+        if (item !== shownWalkIn && typing && typing.value.trim()) { return false; }
+        clearFieldErrors();
+        fillWalkIn(item.fields);
+        if (withoutBlock) { withoutBlock.value = ""; }
+        if (walkInDetails) { walkInDetails.open = true; }
+        if (answer.code === "address_unplaced") { offerWithoutBlock(); }
+        var first = showFieldErrors(answer.errors);
+        if (!first) {
+          showNotice(interpolate(_("Not saved: %(name)s. %(reason)s"), {
+            name: item.label || "", reason: answer.message || ""
+          }, true), true);
+        } else {
+          showNotice("", false);
+          first.focus();
+        }
+        shownWalkIn = null;
+        if (submit) { submit.disabled = false; }
+        return true;
+      },
+      stalled: function () {
+        if (!shownWalkIn) { return; }
+        // No answer now: nobody may be there to fix the address when it is
+        // finally sent, so the walk-in is checked in without a block rather
+        // than refused for it (and the answer says so).
+        shownWalkIn.fields.without_block = "on";
+        persist();
+        emptyWalkIn();
+      }
+    };
+
     walkIn.addEventListener("submit", function (event) {
       event.preventDefault();
+      // Still waiting for this form's answer: a second tap would check the
+      // person in twice.
+      if (shownWalkIn) { return; }
       var data = new FormData(walkIn);
       var name = (data.get("name") || "").trim();
       var problem = null;
@@ -457,10 +614,15 @@
       fields.at = new Date().toISOString();
       addWalkInRow(name, nonce);
       updateCounts();
-      walkIn.reset();
-      var details = walkIn.closest("details");
-      if (details) { details.open = false; }
-      enqueue({ kind: "walkin", session: sessionId, url: config.walkin, nonce: nonce, label: name, fields: fields });
+      clearFieldErrors();
+      showNotice("", false);
+      var item = { kind: "walkin", session: sessionId, url: config.walkin, nonce: nonce, label: name, fields: fields };
+      shownWalkIn = item;
+      if (submit) { submit.disabled = true; }
+      // A weak signal can keep a request open for a minute: the trainer
+      // does not wait that long for the next person.
+      window.setTimeout(function () { if (shownWalkIn === item) { walkInHooks.stalled(); } }, WALK_IN_WAIT_MS);
+      enqueue(item);
     });
   }
 
