@@ -475,7 +475,11 @@ def walk_in(request, pk):
                 )
             form.add_error(field, error.message)
         else:
-            name = attendance.volunteer.name
+            # The name the trainer typed, not the one stored: a walk-in with a
+            # known phone keeps the stored name until it is confirmed
+            # (signups.pending), and saying it here would tell whoever typed
+            # the phone whose it is.
+            name = data["name"]
             if form.address_unplaced:
                 message = gettext("{name} is checked in, but the address could not be placed on a block.").format(
                     name=name

@@ -117,3 +117,18 @@ def test_the_spanish_message_speaks_to_the_trainer(trainer_client, session_today
     response = trainer_client.post(url, walk_in(address="detrás de la iglesia"), **JSON)
 
     assert "Corrígela" in response.json()["errors"]["address"][0]
+
+
+def test_a_walk_in_with_a_known_phone_is_answered_with_the_name_typed_not_the_stored_one(trainer_client, url):
+    from signups.tests.factories import VolunteerFactory
+
+    neighbor = VolunteerFactory(name="Rosa Muñoz", phone="+12155550177")
+
+    answer = trainer_client.post(url, walk_in(name="Somebody Else"), **JSON).json()
+
+    assert answer["ok"]
+    assert "Somebody Else" in answer["message"]
+    assert "Rosa" not in answer["message"]
+    neighbor.refresh_from_db()
+    assert neighbor.name == "Rosa Muñoz"
+    assert neighbor.pending_change.changes["name"] == "Somebody Else"
