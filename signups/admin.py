@@ -21,12 +21,8 @@ from django.utils.translation import gettext_lazy as _
 from signups.models import Availability, Campaign, ContactMethod, Volunteer, WayToHelp
 from signups.pending_admin import HasPendingChangeFilter
 from signups.retention_admin import ForgetMeAdminMixin, erase_volunteers
-from signups.services import (
-    SignupError,
-    email_normalize,
-    phone_normalize,
-    volunteers_export_csv,
-)
+from signups.exports import volunteers_export_csv
+from signups.services import SignupError, email_normalize, phone_normalize
 from zones.admin_scoping import ZoneScopedAdminMixin
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from signups.admin import VolunteerAdminForm
 from signups.models import Volunteer
-from signups.services import volunteers_export_csv
+from signups.exports import volunteers_export_csv
 from signups.tests.factories import CampaignFactory, VolunteerFactory
 from zones.tests.factories import BlockFactory, ZoneFactory
 
