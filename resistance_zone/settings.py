@@ -59,6 +59,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Before anything reads a form (the CSRF check does): a body in another
+    # charset gets a short 400 here instead of a 500 deeper in.
+    "signups.charset.RefuseUnreadableBodyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -221,6 +224,11 @@ if not ADMIN_URL.endswith("/") or ADMIN_URL.startswith("/"):
     raise ImproperlyConfigured("ADMIN_URL must look like 'admin/' (no leading slash, trailing slash).")
 # Wording version stored with each consent; bump it when the consent text changes.
 CONSENT_VERSION = "2026-11"
+# Days after a session ends before its check-ins keep only who attended
+# (manage.py shred_attendance); a year leaves time for any follow-up.
+ATTENDANCE_DETAIL_DAYS = env.int("ATTENDANCE_DETAIL_DAYS", default=365)
+if ATTENDANCE_DETAIL_DAYS < 1:
+    raise ImproperlyConfigured("ATTENDANCE_DETAIL_DAYS must be at least 1.")
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"

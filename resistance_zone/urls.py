@@ -12,6 +12,12 @@ from signups import staff_auth
 from signups import views as signup_views
 from zones import views as zone_views
 
+# Error pages that never read the request's body (signups/error_pages.py).
+handler400 = "signups.error_pages.bad_request"
+handler403 = "signups.error_pages.permission_denied"
+handler404 = "signups.error_pages.page_not_found"
+handler500 = "signups.error_pages.server_error"
+
 urlpatterns = [
     path("", signup_views.choose_language, name="choose-language"),
     path("healthz", zone_views.healthz, name="healthz"),
