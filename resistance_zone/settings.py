@@ -69,6 +69,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Staff pages outside the admin send visitors to our login, never to
+    # the admin's secret address.
+    "signups.admin_url.HideAdminLoginMiddleware",
     "django_otp.middleware.OTPMiddleware",
     # Anyone logged in must pass a second factor before any other page.
     "signups.staff_auth.SecondFactorRequiredMiddleware",
