@@ -143,6 +143,15 @@ def audit_export(*, user, model, row_count, detail=""):
     )
 
 
+def audit_retention(*, action, model, row_count, changed_fields=(), detail=""):
+    """Log one retention run (a purge, a shredding) that wrote many rows in
+    one statement: which fields it emptied or how many rows it removed,
+    never whose."""
+    return _write(
+        action=action, model=model, row_count=row_count, changed_fields=changed_fields, detail=detail
+    )
+
+
 def audit_erase(*, user, volunteer_id):
     """Reduce every entry about one person to a fresh anonymous id, and log
     the erasure itself under that id. Returns the anonymous id."""

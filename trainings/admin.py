@@ -72,7 +72,10 @@ class AttendanceInline(admin.TabularInline):
     model = Attendance
     extra = 0
     can_delete = False
-    fields = ("volunteer", "checked_in_at", "phone_at", "checked_in_by", "walk_in", "undone_at")
+    fields = (
+        "volunteer", "checked_in_at", "phone_at", "checked_in_by", "walk_in", "undone_at",
+        "details_shredded_at",
+    )
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -236,7 +239,7 @@ class VolunteerAttendanceInline(admin.TabularInline):
     verbose_name_plural = _("trainings attended")
     extra = 0
     can_delete = False
-    fields = ("session", "checked_in_at", "walk_in", "undone_at")
+    fields = ("session", "checked_in_at", "walk_in", "undone_at", "details_shredded_at")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):

@@ -239,7 +239,9 @@ class Attendance(models.Model):
     volunteer = models.ForeignKey(
         Volunteer, verbose_name=_("volunteer"), related_name="attendances", on_delete=models.CASCADE
     )
-    checked_in_at = models.DateTimeField(_("checked in at"), default=timezone.now)
+    # Null once the details are shredded (trainings.retention): who came
+    # stays, the minute they came does not.
+    checked_in_at = models.DateTimeField(_("checked in at"), default=timezone.now, null=True, blank=True)
     # When the phone says it happened (it may reach us hours later).
     phone_at = models.DateTimeField(_("time on the phone"), null=True, blank=True)
     checked_in_by = models.ForeignKey(
@@ -250,11 +252,14 @@ class Attendance(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
     )
-    walk_in = models.BooleanField(_("walk-in"), default=False)
+    # Null once shredded: whether someone came unannounced is a detail of
+    # the day, not part of who was trained.
+    walk_in = models.BooleanField(_("walk-in"), default=False, null=True, blank=True)
     # Made by the phone for each check-in: a retried or duplicated send of the
     # same check-in finds this row instead of adding one.
     nonce = models.UUIDField(_("client id"), unique=True)
     undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
+    details_shredded_at = models.DateTimeField(_("details shredded at"), null=True, blank=True)
 
     objects = AttendanceQuerySet.as_manager()
 

@@ -168,8 +168,11 @@ def attendance_export_csv(*, session, user=None):
                 volunteer.phone,
                 _spreadsheet_safe(volunteer.email),
                 volunteer.get_language_display(),
-                timezone.localtime(attendance.checked_in_at).strftime("%Y-%m-%d %H:%M"),
-                gettext("yes") if attendance.walk_in else gettext("no"),
+                # Empty once the details are shredded (trainings.retention).
+                timezone.localtime(attendance.checked_in_at).strftime("%Y-%m-%d %H:%M")
+                if attendance.checked_in_at
+                else "",
+                _yes_no(attendance.walk_in),
             ]
         )
     audit_export(
@@ -177,6 +180,13 @@ def attendance_export_csv(*, session, user=None):
         detail=f"attendance CSV of session {session.pk}",
     )
     return out.getvalue().encode("utf-8")
+
+
+def _yes_no(value):
+    # None: shredded, no longer known.
+    if value is None:
+        return ""
+    return gettext("yes") if value else gettext("no")
 
 
 def _spreadsheet_safe(value):
