@@ -113,6 +113,15 @@ DATABASES = {
 # to render. The health check reopens one that died (a database restart).
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=300)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# SQLite (the demo) has one writer at a time. A transaction that starts as
+# a reader and then writes cannot wait for its turn and fails at once with
+# "database is locked": two neighbors signing up together got a 500. Taking
+# the write lock when the transaction begins, and waiting up to 20 s for
+# it, makes them queue instead.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # A cache shared by every gunicorn worker: rate limits must not live in one
