@@ -7,6 +7,9 @@ line, which wins over this file); docs/deploy.md says when to.
 import gc
 import multiprocessing
 import os
+import re
+
+from gunicorn.glogging import Logger
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 
@@ -35,6 +38,30 @@ preload_app = True
 # one line per request costs a measurable share of the time.
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms'
+
+# The last part of these paths is a secret: whoever holds a registration's
+# link can cancel the seat, and a confirmation link accepts changes. Logs
+# are read by more people, and kept longer, than a link should live.
+_SECRET_PATH = re.compile(r"(/trainings/r/|/join/confirm/)[^/?#\s\"]+")
+
+
+def redact_secret_paths(text):
+    return _SECRET_PATH.sub(r"\1[token]", text)
+
+
+class RedactingLogger(Logger):
+    """gunicorn's logger, with secret tokens cut out of every access log
+    value (the path, the request line, the Referer of the next request)."""
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        return {
+            key: redact_secret_paths(value) if isinstance(value, str) else value
+            for key, value in atoms.items()
+        }
+
+
+logger_class = RedactingLogger
 
 
 def when_ready(server):
