@@ -335,9 +335,17 @@ LOGGING = {
     # Defense in depth: no code of ours logs personal data (a test proves
     # it), and this filter blanks any email or phone number that slips in
     # through a library's message.
-    "filters": {"scrub_personal_data": {"()": "signups.protection.ScrubPersonalData"}},
+    # Django logs each 4xx with its path, which may hold a registration's
+    # secret token: that part is cut out too.
+    "filters": {
+        "scrub_personal_data": {"()": "signups.protection.ScrubPersonalData"},
+        "redact_secret_paths": {"()": "signups.log_redaction.RedactSecretPaths"},
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["scrub_personal_data"]}
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["scrub_personal_data", "redact_secret_paths"],
+        }
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }

@@ -1,0 +1,28 @@
+"""A logging filter that cuts secret tokens out of paths in log messages.
+
+Django logs every 4xx with its path ("Not Found: /en/trainings/r/<token>/",
+"Method Not Allowed (GET): …/cancel/"), and whoever holds a registration's
+token can cancel the seat. gunicorn's and nginx's access logs do the same
+redaction (gunicorn.conf.py, deploy/nginx.conf).
+"""
+
+import logging
+import re
+
+_SECRET_PATH = re.compile(r"(/trainings/r/|/join/confirm/)[^/?#\s\"']+")
+
+
+def redact_secret_paths(text):
+    return _SECRET_PATH.sub(r"\1[token]", text)
+
+
+class RedactSecretPaths(logging.Filter):
+    def filter(self, record):
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed record is the logging module's business
+            return True
+        cleaned = redact_secret_paths(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return True
