@@ -14,14 +14,13 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.db.models import Count
-from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from signups.export_admin import VolunteerExportAdminMixin
 from signups.models import Availability, Campaign, ContactMethod, Volunteer, WayToHelp
 from signups.pending_admin import HasPendingChangeFilter
 from signups.retention_admin import ForgetMeAdminMixin, erase_volunteers
-from signups.exports import volunteers_export_csv
 from signups.services import SignupError, email_normalize, phone_normalize
 from zones.admin_scoping import ZoneScopedAdminMixin
 
@@ -140,7 +139,12 @@ def _labels(codes, choices):
 
 
 @admin.register(Volunteer)
-class VolunteerAdmin(ZoneScopedAdminMixin, ForgetMeAdminMixin, admin.ModelAdmin):
+class VolunteerAdmin(
+    VolunteerExportAdminMixin,
+    ZoneScopedAdminMixin,
+    ForgetMeAdminMixin,
+    admin.ModelAdmin,
+):
     # An organizer sees the people of their zones only; people with no
     # block (outside every zone) only a superuser.
     zone_path = "block__zone"
@@ -212,14 +216,6 @@ class VolunteerAdmin(ZoneScopedAdminMixin, ForgetMeAdminMixin, admin.ModelAdmin)
     @admin.display(description=_("ways to help"))
     def ways_to_help_display(self, volunteer):
         return _labels(volunteer.ways_to_help, WayToHelp)
-
-    @admin.action(description=_("Export the selected volunteers as a spreadsheet (CSV)"), permissions=["view"])
-    def export_csv(self, request, queryset):
-        content = volunteers_export_csv(volunteers=queryset, user=request.user)
-        filename = f"volunteers-{timezone.localdate():%Y-%m-%d}.csv"
-        response = HttpResponse(content, content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
 
 
 # Canvass teams and pending changes have their own modules; importing them

@@ -48,55 +48,59 @@ def _phone_for_people(phone):
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
-def volunteers_export_csv(*, volunteers, user=None):
+def volunteers_export_csv(*, volunteers, user=None, include_phone=False, include_email=False):
     """The volunteers as a CSV document (bytes), in the active language.
+
+    Phone and email columns only when asked for (`include_phone`,
+    `include_email`): a spreadsheet travels (a laptop, a shared drive, an
+    email attachment), and most uses of it (who is on which block, who
+    speaks Spanish) need no way to reach people.
 
     UTF-8 with a byte-order mark, because Excel reads a CSV without one in the
     computer's legacy code page and garbles "Peña" and "José". Cells that
     Excel would run as formulas are prefixed with an apostrophe.
 
     `user` is who asked for the export: every export of volunteers leaves the
-    app through here, so this is where it gets logged.
+    app through here, so this is where it gets logged, with the columns
+    chosen (never their values).
     """
     volunteers = volunteers.select_related("block", "block__zone").order_by("pk")
+    columns = [
+        (gettext("Name"), lambda v: v.name),
+        (gettext("Phone"), lambda v: _phone_for_people(v.phone)) if include_phone else None,
+        (gettext("Email"), lambda v: v.email) if include_email else None,
+        (gettext("Preferred language"), lambda v: v.get_language_display()),
+        (gettext("How to contact"), lambda v: _labels(v.contact_methods, ContactMethod)),
+        (gettext("Block"), lambda v: v.block.name if v.block else ""),
+        (gettext("Zone"), lambda v: v.block.zone.name if v.block and v.block.zone else ""),
+        (gettext("ZIP code"), lambda v: v.zip_code),
+        (gettext("Ways to help"), lambda v: _labels(v.ways_to_help, WayToHelp)),
+        (gettext("Launch-weekend availability"), lambda v: _labels(v.weekend_availability, Availability)),
+        (gettext("Source"), lambda v: v.get_source_display()),
+        (gettext("Signed up"), lambda v: timezone.localtime(v.created_at).strftime("%Y-%m-%d %H:%M")),
+    ]
+    columns = [column for column in columns if column is not None]
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(
-        [
-            gettext("Name"),
-            gettext("Phone"),
-            gettext("Email"),
-            gettext("Preferred language"),
-            gettext("How to contact"),
-            gettext("Block"),
-            gettext("Zone"),
-            gettext("ZIP code"),
-            gettext("Ways to help"),
-            gettext("Launch-weekend availability"),
-            gettext("Source"),
-            gettext("Signed up"),
-        ]
-    )
+    writer.writerow([label for label, _value in columns])
     rows = 0
     for volunteer in volunteers.iterator(chunk_size=500):
         rows += 1
-        block = volunteer.block
-        writer.writerow(
-            _cell(value)
-            for value in [
-                volunteer.name,
-                _phone_for_people(volunteer.phone),
-                volunteer.email,
-                volunteer.get_language_display(),
-                _labels(volunteer.contact_methods, ContactMethod),
-                block.name if block else "",
-                block.zone.name if block and block.zone else "",
-                volunteer.zip_code,
-                _labels(volunteer.ways_to_help, WayToHelp),
-                _labels(volunteer.weekend_availability, Availability),
-                volunteer.get_source_display(),
-                timezone.localtime(volunteer.created_at).strftime("%Y-%m-%d %H:%M"),
-            ]
-        )
-    audit_export(user=user, model="signups.volunteer", row_count=rows, detail="volunteers CSV")
+        writer.writerow(_cell(value(volunteer)) for _label, value in columns)
+    audit_export(
+        user=user,
+        model="signups.volunteer",
+        row_count=rows,
+        detail=export_choices_detail(include_phone=include_phone, include_email=include_email),
+    )
     return "\ufeff".encode() + out.getvalue().encode("utf-8")
+
+
+def export_choices_detail(*, include_phone, include_email):
+    """The audit entry's words for what an export held (kept in English, as
+    the rest of the log)."""
+
+    def said(included):
+        return "included" if included else "left out"
+
+    return f"volunteers CSV; phone numbers {said(include_phone)}, email addresses {said(include_email)}"

@@ -9,6 +9,7 @@ Why everyone: a trainer sees the names of the people at their sessions, and
 a stolen trainer password must not be enough to see them.
 """
 
+import time
 from urllib.parse import urlencode
 
 import django_otp
@@ -34,6 +35,14 @@ _OPEN_URL_NAMES = {
     "login", "logout", "otp-verify", "otp-enroll", "javascript-catalog",
     "set_language", "healthz",
 }
+
+
+# When this session last proved the second factor (seconds since the epoch),
+# for pages that ask for it again: an unlocked laptop left on a church table
+# must not hand out every volunteer's phone number hours later.
+VERIFIED_AT_SESSION_KEY = "rz_otp_verified_at"
+# How long a proof of the second factor is fresh enough to export people.
+REVERIFY_AFTER_SECONDS = 15 * 60
 
 
 def has_device(user):
@@ -68,6 +77,28 @@ class SecondFactorRequiredMiddleware:
         except Resolver404:
             return True  # a 404 shows nothing
         return match.url_name in _OPEN_URL_NAMES
+
+
+def _otp_login(request, device):
+    django_otp.login(request, device)
+    request.session[VERIFIED_AT_SESSION_KEY] = time.time()
+
+
+def verified_recently(request, *, seconds=REVERIFY_AFTER_SECONDS):
+    """Whether this session proved the second factor within `seconds`. A
+    session verified before the time was recorded counts as not recent."""
+    verified_at = request.session.get(VERIFIED_AT_SESSION_KEY)
+    return (
+        request.user.is_verified()
+        and isinstance(verified_at, (int, float))
+        and time.time() - verified_at < seconds
+    )
+
+
+def reverify_url(next_url):
+    """The code page, asking for a fresh code even from a verified session,
+    then going on to `next_url`."""
+    return f"{reverse('otp-verify')}?{urlencode({'fresh': '1', 'next': next_url})}"
 
 
 def _safe_next(request):
@@ -145,7 +176,7 @@ def enroll(request):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             codes = _issue_backup_codes(user)
-            django_otp.login(request, device)
+            _otp_login(request, device)
             # Rendered in this response only, never stored in the session.
             return render(
                 request,
@@ -181,7 +212,9 @@ def verify(request):
         return redirect_to_login(request.get_full_path())
     if not has_device(user):
         return redirect(f"{reverse('otp-enroll')}?{urlencode({'next': _safe_next(request)})}")
-    if user.is_verified():
+    # `fresh`: a page that wants a recent proof (an export) sent them here
+    # although their session is verified.
+    if user.is_verified() and not request.GET.get("fresh"):
         return HttpResponseRedirect(_safe_next(request))
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -189,7 +222,7 @@ def verify(request):
         # throttle repeated failures themselves.
         device = django_otp.match_token(user, form.cleaned_data["token"])
         if device is not None:
-            django_otp.login(request, device)
+            _otp_login(request, device)
             return HttpResponseRedirect(_safe_next(request))
         form.add_error("token", gettext("That code did not work. Try the newest code from your app, or a backup code."))
     return render(request, "registration/otp_verify.html", {"form": form, "next": _safe_next(request)})

@@ -17,9 +17,14 @@ import pytest
 
 def login_with_otp(client, user):
     """Log `user` in on the test client with a confirmed authenticator device,
-    and mark the session verified exactly the way django_otp.login() does."""
+    and mark the session verified exactly the way signups.staff_auth does
+    (django_otp.login() and the time of the proof)."""
+    import time
+
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from signups.staff_auth import VERIFIED_AT_SESSION_KEY
 
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     if device is None:
@@ -27,6 +32,8 @@ def login_with_otp(client, user):
     client.force_login(user)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    # Verified just now, as signups.staff_auth records it.
+    session[VERIFIED_AT_SESSION_KEY] = time.time()
     session.save()
     return device
 

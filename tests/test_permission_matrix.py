@@ -124,7 +124,7 @@ def test_each_role_reaches_exactly_what_it_may(client, world, role):
 def _export(client, volunteer):
     return client.post(
         reverse("admin:signups_volunteer_changelist"),
-        {"action": "export_csv", "_selected_action": [volunteer.pk]},
+        {"action": "export_csv", "_selected_action": [volunteer.pk], "confirm": "yes"},
     )
 
 

@@ -219,7 +219,9 @@ def test_the_export_action_downloads_the_selected_volunteers_for_excel(client, o
     )
     VolunteerFactory(name="Not Chosen")
     response = client.post(
-        CHANGELIST, {"action": "export_csv", "_selected_action": [chosen.pk]},
+        CHANGELIST,
+        {"action": "export_csv", "_selected_action": [chosen.pk], "confirm": "yes",
+         "include_phone": "on", "include_email": "on"},
         HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 200
@@ -250,7 +252,7 @@ def test_the_export_of_all_filtered_volunteers(client, organizer):
     VolunteerFactory(name="Carl", language="en")
     response = client.post(
         f"{CHANGELIST}?language__exact=es",
-        {"action": "export_csv", "select_across": "1", "_selected_action": [0]},
+        {"action": "export_csv", "select_across": "1", "_selected_action": [0], "confirm": "yes"},
     )
     names = sorted(row[0] for row in _rows(response.content)[1:])
     assert names == ["Ana", "Bea"]
@@ -259,7 +261,8 @@ def test_the_export_of_all_filtered_volunteers(client, organizer):
 def test_the_export_is_in_the_organizers_language(client, organizer):
     VolunteerFactory(language="es", ways_to_help=["get_trained"])
     response = client.post(
-        CHANGELIST, {"action": "export_csv", "_selected_action": [Volunteer.objects.get().pk]},
+        CHANGELIST,
+        {"action": "export_csv", "_selected_action": [Volunteer.objects.get().pk], "confirm": "yes"},
         HTTP_ACCEPT_LANGUAGE="es",
     )
     header, row = _rows(response.content)
@@ -269,7 +272,7 @@ def test_the_export_is_in_the_organizers_language(client, organizer):
 
 def test_the_export_keeps_excel_from_running_a_name_as_a_formula():
     VolunteerFactory(name='=HYPERLINK("http://evil.example","click")', phone="+442071838750")
-    header, row = _rows(volunteers_export_csv(volunteers=Volunteer.objects.all()))
+    header, row = _rows(volunteers_export_csv(volunteers=Volunteer.objects.all(), include_phone=True))
     assert row[0] == "'=HYPERLINK(\"http://evil.example\",\"click\")"
     assert row[1] == "'+44 20 7183 8750"
 

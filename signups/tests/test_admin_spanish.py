@@ -31,7 +31,7 @@ def test_the_csv_export_header_is_capitalized_in_spanish(spanish_organizer):
     volunteer = VolunteerFactory()
     response = spanish_organizer.post(
         "/admin/signups/volunteer/",
-        {"action": "export_csv", "_selected_action": [volunteer.pk]},
+        {"action": "export_csv", "_selected_action": [volunteer.pk], "confirm": "yes"},
     )
     header = response.content.decode("utf-8-sig").splitlines()[0]
     assert ",Código postal," in header
