@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # The unaccent lookup for admin search (zones.admin_search); harmless on
+    # SQLite, where zones.apps supplies the function.
+    "django.contrib.postgres",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",

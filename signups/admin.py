@@ -23,6 +23,7 @@ from signups.pending_admin import HasPendingChangeFilter
 from signups.retention_admin import ForgetMeAdminMixin, erase_volunteers
 from signups.services import SignupError, email_normalize, phone_normalize
 from zones.admin_scoping import ZoneScopedAdminMixin
+from zones.admin_search import AccentInsensitiveSearchMixin
 
 
 @admin.register(Campaign)
@@ -140,6 +141,7 @@ def _labels(codes, choices):
 
 @admin.register(Volunteer)
 class VolunteerAdmin(
+    AccentInsensitiveSearchMixin,
     VolunteerExportAdminMixin,
     ZoneScopedAdminMixin,
     ForgetMeAdminMixin,
@@ -160,6 +162,7 @@ class VolunteerAdmin(
         HasPendingChangeFilter,
     )
     search_fields = ("name", "phone", "email", "block__street")
+    accent_insensitive_fields = ("name", "block__street")
     # Block and zone for every row come with the list's one query.
     list_select_related = ("block", "block__zone")
     # One count of the people per page, not two: at 50,000 the "of N in

@@ -27,6 +27,7 @@ from trainings.services import (
     volunteer_training_status_refresh,
 )
 from zones.admin_scoping import ZoneScopedAdminMixin
+from zones.admin_search import AccentInsensitiveSearchMixin
 
 # Empty rows on the printed sign-in sheet, for walk-ins.
 SIGN_IN_SHEET_EMPTY_ROWS = 15
@@ -87,7 +88,7 @@ class AttendanceInline(admin.TabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(ZoneScopedAdminMixin, admin.ModelAdmin):
+class SessionAdmin(AccentInsensitiveSearchMixin, ZoneScopedAdminMixin, admin.ModelAdmin):
     zone_path = "zone"
     list_display = (
         "topic", "starts_at", "language", "neighborhood", "zone", "capacity",
@@ -95,6 +96,7 @@ class SessionAdmin(ZoneScopedAdminMixin, admin.ModelAdmin):
     )
     list_filter = ("status", "language", "zone", "topic")
     search_fields = ("location_name", "neighborhood", "topic__name_en", "topic__name_es")
+    accent_insensitive_fields = search_fields
     date_hierarchy = "starts_at"
     # Topic and zone for every row come with the list's one query; the counts
     # are subqueries of that same query (SessionQuerySet.with_counts).

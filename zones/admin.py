@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 
 from resistance_zone.caching import generation_bump
 from zones.admin_scoping import ZoneScopedAdminMixin
+from zones.admin_search import AccentInsensitiveSearchMixin
 from zones.assigning import ZoneAssignError, zone_assign_blocks
 from zones.coverage import zone_coverage_summaries, zone_coverage_summary
 from zones.models import Block, CoverageLevel, Zone
@@ -46,7 +47,7 @@ class AssignBlocksForm(forms.Form):
 
 
 @admin.register(Zone)
-class ZoneAdmin(ZoneScopedAdminMixin, admin.ModelAdmin):
+class ZoneAdmin(AccentInsensitiveSearchMixin, ZoneScopedAdminMixin, admin.ModelAdmin):
     # Organizers see the zones they organize; only a superuser assigns them.
     zone_path = ""
     superuser_only_fields = ("organizers",)
@@ -59,6 +60,7 @@ class ZoneAdmin(ZoneScopedAdminMixin, admin.ModelAdmin):
     )
     list_filter = ("status",)
     search_fields = ("name_en", "name_es", "slug")
+    accent_insensitive_fields = ("name_en", "name_es")
     prepopulated_fields = {"slug": ("name_en",)}
     readonly_fields = ("coverage_summary",)
     fieldsets = (
@@ -218,7 +220,7 @@ class CoverageLevelFilter(admin.SimpleListFilter):
 
 
 @admin.register(Block)
-class BlockAdmin(ZoneScopedAdminMixin, admin.ModelAdmin):
+class BlockAdmin(AccentInsensitiveSearchMixin, ZoneScopedAdminMixin, admin.ModelAdmin):
     zone_path = "zone"
     list_display = (
         "street", "hundred", "from_street", "to_street", "zone", "resident_count",
@@ -227,6 +229,7 @@ class BlockAdmin(ZoneScopedAdminMixin, admin.ModelAdmin):
     list_filter = (CoverageLevelFilter, "zone")
     list_select_related = ("zone",)
     search_fields = ("street", "from_street", "to_street")
+    accent_insensitive_fields = search_fields
     autocomplete_fields = ("zone",)
     readonly_fields = ("residents_link", "canvass_teams_display")
     fields = (

@@ -5,3 +5,16 @@ from django.utils.translation import gettext_lazy as _
 class ZonesConfig(AppConfig):
     name = "zones"
     verbose_name = _("Zones and blocks")
+
+    def ready(self):
+        # Accent-insensitive admin search on the SQLite demo
+        # (zones.admin_search): each new connection gets UNACCENT.
+        from django.db import connections
+        from django.db.backends.signals import connection_created
+
+        from zones.admin_search import register_sqlite_unaccent
+
+        connection_created.connect(register_sqlite_unaccent, dispatch_uid="rz.sqlite.unaccent")
+        for connection in connections.all(initialized_only=True):
+            if connection.connection is not None:
+                register_sqlite_unaccent(sender=None, connection=connection)
