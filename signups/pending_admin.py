@@ -9,6 +9,7 @@ from django.utils.translation import ngettext
 from signups.models import PendingChange
 from signups.pending import pending_change_accept, pending_change_described, pending_change_reject
 from zones.admin_scoping import ZoneScopedAdminMixin
+from zones.admin_search import AccentInsensitiveSearchMixin
 
 
 class HasPendingChangeFilter(admin.SimpleListFilter):
@@ -29,13 +30,14 @@ class HasPendingChangeFilter(admin.SimpleListFilter):
 
 
 @admin.register(PendingChange)
-class PendingChangeAdmin(ZoneScopedAdminMixin, admin.ModelAdmin):
+class PendingChangeAdmin(AccentInsensitiveSearchMixin, ZoneScopedAdminMixin, admin.ModelAdmin):
     zone_path = "volunteer__block__zone"
     unzoned_permission = "signups.view_unzoned_volunteer"
     list_display = ("volunteer", "proposed", "source", "created_at")
     list_filter = ("source",)
     list_select_related = ("volunteer",)
     search_fields = ("volunteer__name",)
+    accent_insensitive_fields = ("volunteer__name",)
     fields = ("volunteer", "proposed", "source", "created_at")
     readonly_fields = fields
     actions = ("accept_selected", "reject_selected")

@@ -260,3 +260,10 @@ def test_the_pending_changes_list_costs_the_same_for_1_or_20_rows(admin_client_f
     assert response.status_code == 200
     assert response.content.decode().count("New name") == rows
 
+
+
+def test_the_pending_changes_list_finds_a_name_without_its_accents(admin_client_for, neighbor):
+    _sign_up(name="Intruder")
+    client = admin_client_for(zone=neighbor.block.zone)
+    page = client.get(reverse("admin:signups_pendingchange_changelist") + "?q=munoz").content.decode()
+    assert "Rosa Muñoz" in page
