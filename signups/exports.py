@@ -21,7 +21,9 @@ from signups.services import DEFAULT_PHONE_REGION
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _cell(value):
+def spreadsheet_cell(value):
+    """`value` as text a spreadsheet shows as typed, never runs: every CSV
+    the app writes (volunteers, attendance) passes its cells through here."""
     value = "" if value is None else str(value)
     if value.startswith(_FORMULA_STARTS):
         return "'" + value
@@ -33,7 +35,7 @@ def _labels(codes, choices):
     return ", ".join(str(labels.get(code, code)) for code in codes or [])
 
 
-def _phone_for_people(phone):
+def phone_for_people(phone):
     """US numbers as Philadelphians write them, "(215) 555-0123" (also keeps
     Excel from reading "+12155550123" as a number); others in international
     form."""
@@ -67,7 +69,7 @@ def volunteers_export_csv(*, volunteers, user=None, include_phone=False, include
     volunteers = volunteers.select_related("block", "block__zone").order_by("pk")
     columns = [
         (gettext("Name"), lambda v: v.name),
-        (gettext("Phone"), lambda v: _phone_for_people(v.phone)) if include_phone else None,
+        (gettext("Phone"), lambda v: phone_for_people(v.phone)) if include_phone else None,
         (gettext("Email"), lambda v: v.email) if include_email else None,
         (gettext("Preferred language"), lambda v: v.get_language_display()),
         (gettext("How to contact"), lambda v: _labels(v.contact_methods, ContactMethod)),
@@ -86,7 +88,7 @@ def volunteers_export_csv(*, volunteers, user=None, include_phone=False, include
     rows = 0
     for volunteer in volunteers.iterator(chunk_size=500):
         rows += 1
-        writer.writerow(_cell(value(volunteer)) for _label, value in columns)
+        writer.writerow(spreadsheet_cell(value(volunteer)) for _label, value in columns)
     audit_export(
         user=user,
         model="signups.volunteer",

@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from signups.audit import audit_export
+from signups.exports import phone_for_people, spreadsheet_cell
 from signups.models import Volunteer
 from trainings.models import Attendance, Registration, Session
 from trainings.services.common import TrainingError, _as_uuid
@@ -163,10 +164,13 @@ def attendance_export_csv(*, session, user=None):
     for attendance in rows:
         volunteer = attendance.volunteer
         writer.writerow(
-            [
-                _spreadsheet_safe(volunteer.name),
-                volunteer.phone,
-                _spreadsheet_safe(volunteer.email),
+            spreadsheet_cell(value)
+            for value in [
+                volunteer.name,
+                # As in the volunteers CSV: "(215) 555-0101", which a
+                # spreadsheet keeps as text, not +12155550101 as a number.
+                phone_for_people(volunteer.phone),
+                volunteer.email,
                 volunteer.get_language_display(),
                 # Empty once the details are shredded (trainings.retention).
                 timezone.localtime(attendance.checked_in_at).strftime("%Y-%m-%d %H:%M")
@@ -187,11 +191,3 @@ def _yes_no(value):
     if value is None:
         return ""
     return gettext("yes") if value else gettext("no")
-
-
-def _spreadsheet_safe(value):
-    # A name typed as "=HYPERLINK(...)" must stay text when opened in a
-    # spreadsheet (CSV injection).
-    if value and value[0] in "=+-@\t\r":
-        return "'" + value
-    return value

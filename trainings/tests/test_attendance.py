@@ -280,3 +280,11 @@ def test_a_registered_person_entered_as_a_walk_in_is_not_counted_as_a_walk_in():
     )
     assert attendance.volunteer == registration.volunteer
     assert not attendance.walk_in
+
+
+def test_the_attendance_csv_writes_phones_as_the_volunteers_csv_does():
+    session = SessionFactory()
+    attendance_record(session=session, volunteer=VolunteerFactory(phone="+12155550101"), nonce=uuid.uuid4())
+    text = attendance_export_csv(session=session).decode("utf-8")
+    assert "(215) 555-0101" in text
+    assert "+12155550101" not in text
