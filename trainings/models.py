@@ -179,6 +179,12 @@ class Session(models.Model):
             return self.private_roster
         return registered_count > PRIVATE_ROSTER_THRESHOLD
 
+    def is_on_a_later_day(self, now=None):
+        """True before the session's day: a trainer opening the roster a week
+        early is warned, since a check-in then counts as attending."""
+        now = now or timezone.now()
+        return timezone.localdate(self.starts_at) > timezone.localdate(now)
+
     @property
     def is_open_for_registration(self):
         return self.status == self.Status.SCHEDULED and self.starts_at > timezone.now()
