@@ -276,9 +276,13 @@ AXES_VERBOSE = False
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # --- Public forms: rate limit and bot traps ------------------------------------
-# Per address, per form, in a window of RATE_LIMIT_WINDOW seconds, counted
-# in the shared cache.
+# Per form, in a fixed window of RATE_LIMIT_WINDOW seconds from the first
+# post, counted in the shared cache (signups.protection.rate_limit_check):
+# per address, posts not accepted and posts in all (a sign-up table on one
+# Wi-Fi is many accepted posts); per phone or email, posts naming it.
 RATE_LIMIT_POSTS = env.int("RATE_LIMIT_POSTS", default=30)
+RATE_LIMIT_SUCCESSFUL_POSTS = env.int("RATE_LIMIT_SUCCESSFUL_POSTS", default=200)
+RATE_LIMIT_CONTACT_POSTS = env.int("RATE_LIMIT_CONTACT_POSTS", default=10)
 RATE_LIMIT_WINDOW = env.int("RATE_LIMIT_WINDOW", default=600)
 # A person needs more than this to fill a form; a script does not.
 FORM_MIN_FILL_SECONDS = env.int("FORM_MIN_FILL_SECONDS", default=3)

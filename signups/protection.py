@@ -3,12 +3,14 @@
 - `client_ip`: the one place that decides who "an address" is (rate limits
   and django-axes both use it), trusting X-Forwarded-For only as far as the
   number of proxies the deployment declares (TRUSTED_PROXY_COUNT).
-- `guard_public_form`: a view decorator that counts POSTs per address in the
-  shared cache (database or Redis: every gunicorn worker sees the same
-  count) and checks two bot traps: a honeypot field people never see and a
-  minimum fill time carried in a signed hidden field. A refusal is a plain
-  page in both languages (429 or 400), and the view never runs, so no record
-  is written.
+- `guard_public_form`: a view decorator that counts POSTs per address and
+  per contact (phone, email) in the shared cache (database or Redis: every
+  gunicorn worker sees the same count), in fixed windows (`Window`), and
+  checks two bot traps: a honeypot field people never see and a minimum
+  fill time carried in a signed hidden field. A refusal is a plain page in
+  both languages, the page's first (429, saying how long to wait, or 400),
+  and the view never runs, so no record is written. A sign-up table's
+  tablet (signups.signup_table) skips the per-address budget only.
 - `ScrubPersonalData`: a logging filter that blanks emails and phone numbers.
   No code of ours logs personal data; this catches a library that might.
 
@@ -16,6 +18,7 @@ No CAPTCHA service: it would send every neighbor's visit to another host.
 """
 
 import logging
+import math
 import re
 import time
 from functools import wraps
@@ -24,6 +27,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.template.response import TemplateResponse
+from django.utils import translation
 from django.utils.crypto import salted_hmac
 
 HONEYPOT_FIELD = "website"
@@ -48,39 +52,175 @@ def client_ip(request):
     return remote
 
 
+def _digest(who):
+    # Addresses and contacts are hashed with the secret key: the cache never
+    # holds a neighbor's IP, phone or email.
+    return salted_hmac("rz.rate-limit", who, algorithm="sha256").hexdigest()[:32]
+
+
 def _rate_key(request, scope):
     # A staff member (a trainer entering walk-ins on one church wifi) is
-    # counted by account, everyone else by address. The address is hashed
-    # with the secret key: the cache never holds a neighbor's IP.
+    # counted by account, everyone else by address.
     if getattr(request, "user", None) is not None and request.user.is_authenticated:
         who = f"user:{request.user.pk}"
     else:
         who = f"ip:{client_ip(request)}"
-    digest = salted_hmac("rz.rate-limit", who, algorithm="sha256").hexdigest()[:32]
-    return f"rz:rate:{scope}:{digest}"
+    return f"rz:rate:{scope}:{_digest(who)}"
 
 
-def rate_limit_exceeded(request, *, scope):
-    """Count this request against the address's budget for `scope`; True once
-    it is over RATE_LIMIT_POSTS within RATE_LIMIT_WINDOW seconds."""
-    key = _rate_key(request, scope)
-    window = settings.RATE_LIMIT_WINDOW
-    # add() only sets a missing key, so the window starts at the first post
-    # and is not extended by later ones. A first post (most of a launch
-    # day's) is counted by that one round trip to the cache.
-    if cache.add(key, 1, timeout=window):
-        return 1 > settings.RATE_LIMIT_POSTS
+def _contact_keys(request, scope):
+    """One key per contact the post names (its phone, its email), normalized
+    as the sign-up service stores them, so "215-555-0123" and "(215) 555 0123"
+    are one budget. A phone that is not a phone is counted as typed."""
+    from signups.services import SignupError, email_normalize, phone_normalize
+
+    contacts = set()
+    phone = request.POST.get("phone", "")
+    if phone.strip():
+        try:
+            contacts.add("phone:" + phone_normalize(phone))
+        except SignupError:
+            contacts.add("phone:" + phone.strip())
+    email = email_normalize(request.POST.get("email", ""))
+    if email:
+        contacts.add("email:" + email)
+    return [f"rz:rate:{scope}:contact:{_digest(contact)}" for contact in sorted(contacts)]
+
+
+class Window:
+    """A fixed counting window that opens at the first post and closes
+    RATE_LIMIT_WINDOW seconds later, whatever happens in between.
+
+    The window's start is written once, with add(), which never extends a
+    live key; the counts are kept under keys naming that start. Counting
+    with incr() alone is not enough: Django's database cache implements
+    incr() as get() plus set(), which gives the key a fresh default
+    lifetime, so the window restarted at every post and a post got through
+    5 min 53 s into a 10-minute window. Here a rewritten lifetime can only
+    outlive its window, never reopen it, and touch() puts the end back."""
+
+    def __init__(self, key, *, now=None):
+        self.key = key
+        self.length = settings.RATE_LIMIT_WINDOW
+        now = time.time() if now is None else now
+        start = cache.get(f"{key}:start")
+        if start is None:
+            start = int(now)
+            if not cache.add(f"{key}:start", start, timeout=self.length):
+                # Another worker opened it first: use theirs.
+                start = cache.get(f"{key}:start", start)
+        elif start + self.length <= now:
+            # Still in the cache past its end (a clock set back): a new one.
+            start = int(now)
+            cache.set(f"{key}:start", start, timeout=self.length)
+        self.start = start
+        self.now = now
+
+    @property
+    def seconds_left(self):
+        return max(1, math.ceil(self.start + self.length - self.now))
+
+    def _count_key(self, name):
+        return f"{self.key}:{self.start}:{name}"
+
+    def add(self, name):
+        """Count one more `name` in this window; return the new count."""
+        key = self._count_key(name)
+        if cache.add(key, 1, timeout=self.seconds_left):
+            return 1
+        try:
+            count = cache.incr(key)
+        except ValueError:  # gone between add() and incr()
+            cache.set(key, 1, timeout=self.seconds_left)
+            return 1
+        cache.touch(key, self.seconds_left)
+        return count
+
+    def count(self, name):
+        return cache.get(self._count_key(name), 0)
+
+
+class RateLimited(Exception):
+    """Over a budget; `seconds_left` until the window that refused closes."""
+
+    def __init__(self, seconds_left):
+        super().__init__(seconds_left)
+        self.seconds_left = seconds_left
+
+
+def rate_limit_check(request, *, scope, table_pass=False, now=None):
+    """Count this post against its budgets for `scope`, before the view runs;
+    raise RateLimited when one is spent. Return the address's Window (None
+    with a table pass), for rate_limit_record_success after the view.
+
+    The rule, within RATE_LIMIT_WINDOW seconds from an address's first post:
+    - posts that are not accepted (errors shown again, refusals) are at most
+      RATE_LIMIT_POSTS;
+    - posts in all, accepted ones included, at most
+      RATE_LIMIT_SUCCESSFUL_POSTS: thirty neighbors signing up on one
+      church's wifi are thirty accepted posts, not an attack;
+    - and, whatever the address, each phone and each email named in a post
+      at most RATE_LIMIT_CONTACT_POSTS times: someone typing a neighbor's
+      phone over and over is stopped even from many addresses.
+    A sign-up table's tablet (table_pass) skips the address's budgets, never
+    the contact's."""
+    for key in _contact_keys(request, scope):
+        window = Window(key, now=now)
+        if window.add("posts") > settings.RATE_LIMIT_CONTACT_POSTS:
+            raise RateLimited(window.seconds_left)
+    if table_pass:
+        return None
+    window = Window(_rate_key(request, scope), now=now)
+    posts = window.add("posts")
+    # This post counts as not accepted until the view says otherwise.
+    if posts > settings.RATE_LIMIT_SUCCESSFUL_POSTS or posts - window.count("accepted") > settings.RATE_LIMIT_POSTS:
+        raise RateLimited(window.seconds_left)
+    return window
+
+
+def rate_limit_record_success(window):
+    if window is not None:
+        window.add("accepted")
+
+
+def rate_limit_exceeded(request, *, scope, now=None):
+    """True once this post is over one of its budgets (rate_limit_check)."""
     try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add() and incr()
-        cache.set(key, 1, timeout=window)
-        count = 1
-    return count > settings.RATE_LIMIT_POSTS
+        rate_limit_check(request, scope=scope, now=now)
+    except RateLimited:
+        return True
+    return False
 
 
-def form_started_token(now=None):
-    """The signed time a form was shown, for its hidden STARTED_FIELD."""
-    return signing.dumps(int(now if now is not None else time.time()), salt=_SIGNER_SALT)
+def form_started_token(now=None, *, seen=False):
+    """The signed time a form was shown, for its hidden STARTED_FIELD.
+
+    With `seen`, the token says a person has already had this form in front
+    of them (it came back with errors, or on the "one more tap" page): the
+    minimum fill time is behind them, and a quick fix must not trip it."""
+    started = int(now if now is not None else time.time())
+    return signing.dumps({"seen": started} if seen else started, salt=_SIGNER_SALT)
+
+
+def _token_started(token):
+    """(start time, seen) of a token of ours, or None."""
+    try:
+        value = signing.loads(token, salt=_SIGNER_SALT, max_age=60 * 60 * 24)
+    except (signing.BadSignature, TypeError):
+        return None
+    if isinstance(value, dict) and isinstance(value.get("seen"), int):
+        return value["seen"], True
+    if isinstance(value, int):
+        return value, False
+    return None
+
+
+def form_token_again(data):
+    """The token for a form shown again after this post: a "seen" one when
+    the post carried a token of ours, a fresh one otherwise."""
+    if _token_started(data.get(STARTED_FIELD, "")) is not None:
+        return form_started_token(seen=True)
+    return form_started_token()
 
 
 def bot_trap_verdict(data, *, now=None):
@@ -89,13 +229,12 @@ def bot_trap_verdict(data, *, now=None):
     (back faster than a person fills a form), or None for a person."""
     if data.get(HONEYPOT_FIELD, ""):
         return "honeypot"
-    token = data.get(STARTED_FIELD, "")
-    try:
-        started = signing.loads(token, salt=_SIGNER_SALT, max_age=60 * 60 * 24)
-    except (signing.BadSignature, TypeError):
+    started = _token_started(data.get(STARTED_FIELD, ""))
+    if started is None:
         return "forged"
+    started, seen = started
     now = now if now is not None else time.time()
-    if now - started < settings.FORM_MIN_FILL_SECONDS:
+    if not seen and now - started < settings.FORM_MIN_FILL_SECONDS:
         return "too_fast"
     return None
 
@@ -104,46 +243,71 @@ def looks_like_a_bot(data, *, now=None):
     return bot_trap_verdict(data, now=now) is not None
 
 
-def _refusal(request, *, status):
-    response = TemplateResponse(request, "protection/refused.html", {"status": status}, status=status)
-    if status == 429:
-        response["Retry-After"] = str(settings.RATE_LIMIT_WINDOW)
+def _languages():
+    # The page's language first (Spanish on /es/), then the other one: whoever
+    # sees a refusal may not read the language of the URL.
+    active = translation.get_language() or settings.LANGUAGE_CODE
+    codes = [code for code, _name in settings.LANGUAGES]
+    return [active, *[code for code in codes if code != active]]
+
+
+def _refusal(request, *, status, seconds_left=None):
+    context = {"status": status, "languages": _languages()}
+    if seconds_left is not None:
+        context["wait_minutes"] = math.ceil(seconds_left / 60)
+    response = TemplateResponse(request, "protection/refused.html", context, status=status)
+    if seconds_left is not None:
+        response["Retry-After"] = str(seconds_left)
     return response
 
 
 def _confirm_resend(request):
     """A person whose browser filled the form in a blink (autofill) must not
     lose what they typed: show it back, kept in hidden fields, with one
-    button to send it again. Nothing is saved until they do, and by then a
-    person has taken the seconds a script does not."""
+    button to send it again. Nothing is saved until they do. The start time
+    is replaced by a "seen" token: the second tap may come at once, and must
+    not be refused again; the honeypot still is checked."""
     fields = [
-        (name, value)
+        (name, form_started_token(seen=True) if name == STARTED_FIELD else value)
         for name, values in request.POST.lists()
         if name != "csrfmiddlewaretoken"
         for value in values
     ]
     return TemplateResponse(
-        request, "protection/confirm.html", {"fields": fields, "action": request.get_full_path()}, status=400
+        request,
+        "protection/confirm.html",
+        {"fields": fields, "action": request.get_full_path(), "languages": _languages()},
+        status=400,
     )
 
 
 def guard_public_form(scope, *, bot_trap=True):
-    """Decorate a view taking public POSTs: rate limit per address (scope
-    names the form's budget) and, when bot_trap, the honeypot and minimum
-    fill time. GETs pass untouched."""
+    """Decorate a view taking public POSTs: rate limits (rate_limit_check;
+    scope names the form's budget) and, when bot_trap, the honeypot and
+    minimum fill time. GETs pass untouched. A post is accepted when the view
+    answers with a redirect (POST-redirect-GET): a form shown again with
+    errors is not."""
 
     def decorator(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            if request.method == "POST":
-                if rate_limit_exceeded(request, scope=scope):
-                    return _refusal(request, status=429)
-                verdict = bot_trap_verdict(request.POST) if bot_trap else None
-                if verdict == "too_fast":
-                    return _confirm_resend(request)
-                if verdict is not None:
-                    return _refusal(request, status=400)
-            return view(request, *args, **kwargs)
+            if request.method != "POST":
+                return view(request, *args, **kwargs)
+            from signups.signup_table import has_table_pass
+
+            try:
+                window = rate_limit_check(request, scope=scope, table_pass=has_table_pass(request))
+            except RateLimited as limited:
+                return _refusal(request, status=429, seconds_left=limited.seconds_left)
+            verdict = bot_trap_verdict(request.POST) if bot_trap else None
+            if verdict == "too_fast":
+                return _confirm_resend(request)
+            if verdict is not None:
+                return _refusal(request, status=400)
+            response = view(request, *args, **kwargs)
+            if 300 <= response.status_code < 400:
+                rate_limit_record_success(window)
+            return response
 
         return wrapper
 

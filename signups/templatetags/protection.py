@@ -5,7 +5,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext
 
-from signups.protection import HONEYPOT_FIELD, STARTED_FIELD, form_started_token
+from signups.protection import HONEYPOT_FIELD, STARTED_FIELD, form_started_token, form_token_again
 
 register = template.Library()
 
@@ -27,8 +27,17 @@ def bot_trap(context):
         started=STARTED_FIELD,
         # A page cached for everyone carries a placeholder here, filled in
         # per response (resistance_zone.caching).
-        token=context.get("form_started_token") or form_started_token(),
+        token=context.get("form_started_token") or _token(context),
     )
+
+
+def _token(context):
+    # A form shown again after a post (with errors to fix) has been in front
+    # of a person already: its token says so, and a quick fix is accepted.
+    request = getattr(context, "request", None) or context.get("request")
+    if request is not None and request.method == "POST":
+        return form_token_again(request.POST)
+    return form_started_token()
 
 
 @register.filter
