@@ -152,6 +152,16 @@ def audit_retention(*, action, model, row_count, changed_fields=(), detail=""):
     )
 
 
+def audit_table_pass(*, user):
+    """Log that `user` issued a sign-up table pass (signups.signup_table):
+    for a day, the tablet that opens it is not limited per address, so who
+    handed one out belongs in the log. The pass itself is not stored."""
+    return _write(
+        action=AuditEntry.Action.CREATE, model="signups.signuptablepass",
+        detail="sign-up table pass, valid for one day", actor=user,
+    )
+
+
 def audit_erase(*, user, volunteer_id):
     """Reduce every entry about one person to a fresh anonymous id, and log
     the erasure itself under that id. Returns the anonymous id."""

@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from signups.audit import audit_table_pass
 from signups.roles import ORGANIZER, TRAINER
 
 TABLE_COOKIE = "rz_table"
@@ -41,6 +42,7 @@ def _may_run_a_table(user):
 
 def table_pass_issue(*, user):
     """A signed pass for a shared tablet, valid TABLE_PASS_SECONDS."""
+    audit_table_pass(user=user)
     return signing.dumps({"u": user.pk}, salt=_SALT, compress=True)
 
 

@@ -105,3 +105,13 @@ def test_a_deactivated_trainer_s_pass_stops_working(client, settings, trainer):
     client.post("/en/join/", join_data(phone="215-555-0101"))
     assert client.post("/en/join/", join_data(phone="215-555-0102")).status_code == 429
 
+
+
+def test_handing_out_a_pass_is_in_the_audit_log(client, otp_login, trainer):
+    from signups.audit import AuditEntry
+
+    otp_login(client, trainer)
+    client.get(reverse("signups:signup_table"))
+    entry = AuditEntry.objects.get(model="signups.signuptablepass")
+    assert entry.actor == trainer
+    assert entry.action == AuditEntry.Action.CREATE
