@@ -27,6 +27,7 @@ from django.views.decorators.http import require_safe
 
 from signups.audit import audit_table_pass
 from signups.roles import ORGANIZER, TRAINER
+from signups.secret_links import secret_link_page
 
 TABLE_COOKIE = "rz_table"
 TABLE_PASS_SECONDS = 60 * 60 * 24
@@ -80,8 +81,8 @@ def signup_table(request):
     return render(request, "signups/signup_table.html", {"url": url, "qr": qr_svg(url)})
 
 
+@secret_link_page
 @require_safe
-@never_cache
 def signup_table_open(request, token):
     """Opened on the tablet: keep the pass in a cookie, go to the sign-up
     form. The cookie lasts only as long as the pass."""
