@@ -31,6 +31,9 @@ import unicodedata
 import warnings
 from dataclasses import dataclass
 
+from zones.address_words import as_typed
+from zones.streets import centerline
+
 _PARSER_MODULE = "passyunk.parser"
 
 # Longer than any real street address; a 10 kB paste is not an address and
@@ -50,41 +53,139 @@ class ResolvedAddress:
     hundred: int  # 1100 for 1123
 
 
+@dataclass(frozen=True)
+class AddressLookup:
+    """What an address typed by a neighbor tells us.
+
+    `placed`: the one block it names, or None. `candidates`: when not placed,
+    the real hundred-blocks it could mean (same house number), best first, to
+    offer as a choice; empty means "not found". `zip_code`: a ZIP typed inside
+    the address, "" if none. `north_or_south`: the candidates are one street
+    name on both sides of Market St ("1233 25th St"), which the campaign's
+    area may decide (zones.services)."""
+
+    placed: ResolvedAddress | None = None
+    candidates: tuple = ()
+    zip_code: str = ""
+    north_or_south: bool = False
+
+
+NOT_FOUND = AddressLookup()
+
+
 def resolve_address(text):
     """Return the ResolvedAddress of a free-text Philadelphia street address,
-    or None when it is not one we can place on a block. Never raises."""
+    or None when it does not name exactly one block. Never raises."""
+    return address_lookup(text).placed
+
+
+def address_lookup(text, *, zip_code=""):
+    """Read a free-text address as a neighbor types it (unit first, Spanish
+    street words, a typo) into an AddressLookup. `zip_code`: one typed in a
+    field of its own, which wins over one inside the address. Never raises."""
     try:
-        return _resolve(text)
+        return _lookup(text, zip_code)
     except Exception:  # noqa: BLE001 - a form field must never 500 on odd text
         # Deliberately no exception details: they could echo the address.
         logging.getLogger(__name__).warning("address standardizer failed on one input")
-        return None
+        return NOT_FOUND
 
 
-def _resolve(text):
+def _lookup(text, zip_code):
     if not isinstance(text, str):
-        return None
-    cleaned = _clean(text)
+        return NOT_FOUND
+    cleaned = _clean(text.replace("\u00bd", " 1/2"))
     if not cleaned or not any(ch.isdigit() for ch in cleaned):
-        return None  # no house number, so no block
-    parsed = _parser().parse(cleaned)
+        return NOT_FOUND  # no house number, so no block
+    typed = as_typed(cleaned)
+    if typed is None:
+        return NOT_FOUND
+    zip_code = zip_code or typed.zip_code
+    parsed = _parser().parse(f"{typed.number} {' '.join(typed.street)}")
     if parsed.get("type") != "address":
-        return None
+        return NOT_FOUND
     components = parsed["components"]
     number = components["address"]
-    street = components["street"]
     house_number = number.get("low_num")
     if not number.get("isaddr") or not isinstance(house_number, int) or house_number <= 0:
-        return None
+        return NOT_FOUND
     if number.get("addrnum_type") != "N" and not _range_on_one_hundred(number):
-        return None
-    full_street = (street.get("full") or "").strip()
-    if not full_street or not street.get("is_centerline_match") or not street.get("street_code"):
-        return None
+        return NOT_FOUND
+    street = components["street"]
+    name = street.get("name") or ""
+    if not name:
+        return NOT_FOUND
     hundred = house_number // 100 * 100
-    if not _on_a_centerline_segment(components, hundred):
-        return None
-    return ResolvedAddress(house_number=house_number, street=full_street, hundred=hundred)
+    # What passyunk filled in by itself (a direction, a suffix) is a guess;
+    # only what the neighbor typed narrows the streets.
+    predir = street.get("predir") if typed.direction else None
+    suffix = street.get("suffix") if typed.suffix else None
+    index = centerline()
+    named = index.streets_named(name)
+    if named:
+        streets = _on_hundred(named, hundred, predir, suffix)
+        if not streets and suffix:
+            # "Wolf Ave" for Wolf St: the name and the number are right.
+            streets = _on_hundred(named, hundred, predir, None)
+            if streets:
+                return _offer(streets, house_number, hundred, zip_code)
+        if len(streets) == 1:
+            # One street of that name has this number ("1123 9th St": N 9th
+            # St has no 1100 block): the number decides.
+            return AddressLookup(placed=_resolved(streets[0], house_number), zip_code=zip_code)
+        return _offer(streets, house_number, hundred, zip_code)
+    # Not a street of the City: offer the real streets spelled closest,
+    # never pick one silently.
+    streets = []
+    for similar in index.similar_names(name):
+        streets.extend(_on_hundred(index.streets_named(similar), hundred, predir, None))
+    return _offer(streets[:_MOST_CHOICES], house_number, hundred, zip_code, fuzzy=True)
+
+
+# A choice longer than this is no help on a phone.
+_MOST_CHOICES = 4
+
+
+def _on_hundred(streets, hundred, predir, suffix):
+    return [
+        s for s in streets
+        if hundred in s.hundreds and (predir is None or s.predir == predir) and (suffix is None or s.suffix == suffix)
+    ]
+
+
+def _offer(streets, house_number, hundred, zip_code, fuzzy=False):
+    if not streets:
+        return AddressLookup(zip_code=zip_code)
+    north_or_south = (
+        not fuzzy
+        and len(streets) > 1
+        and len({(s.name, s.suffix) for s in streets}) == 1
+        and {s.predir for s in streets} == {"N", "S"}
+    )
+    if north_or_south:
+        side = _SIDE_OF_MARKET.get(zip_code)
+        decided = [s for s in streets if s.predir == side]
+        if len(decided) == 1:
+            return AddressLookup(placed=_resolved(decided[0], house_number), zip_code=zip_code)
+    candidates = tuple(_resolved(s, house_number) for s in streets)
+    return AddressLookup(candidates=candidates, zip_code=zip_code, north_or_south=north_or_south)
+
+
+def _resolved(street, house_number):
+    return ResolvedAddress(house_number=house_number, street=street.full, hundred=house_number // 100 * 100)
+
+
+# North and South numbered streets (and Broad St) meet at Market St. These
+# ZIP codes lie wholly on one side; Center City's and University City's
+# (19102, 19103, 19104, 19106, 19107) straddle it and decide nothing.
+_SIDE_OF_MARKET = {
+    **dict.fromkeys(["19112", "19142", "19143", "19145", "19146", "19147", "19148", "19153"], "S"),
+    **dict.fromkeys(
+        ["19121", "19122", "19123", "19125", "19130", "19131", "19132", "19133", "19134", "19140", "19141",
+         "19151"],
+        "N",
+    ),
+}
 
 
 def _range_on_one_hundred(number):
@@ -96,21 +197,6 @@ def _range_on_one_hundred(number):
         and isinstance(high, int)
         and high // 100 == number["low_num"] // 100
     )
-
-
-def _on_a_centerline_segment(components, hundred):
-    """The number has to fall on a segment of the street, so "99999 Tasker St"
-    is not found. passyunk reports "A"/"SS…"/"B…" for a number inside a
-    segment's range, and "RANGE:n" (with the nearest real number) for one just
-    past a segment's end: we accept that only when the nearest real number is
-    on the same hundred, i.e. the hundred-block exists."""
-    if not components.get("cl_seg_id"):
-        return False
-    match = components.get("cl_addr_match") or ""
-    if match.startswith("RANGE:"):
-        nearest = str(components["address"].get("full") or "")
-        return nearest.isdigit() and int(nearest) // 100 * 100 == hundred
-    return True
 
 
 def _clean(text):
@@ -132,6 +218,7 @@ def resolver_load():
     """Load the parser's tables now rather than at the first address: gunicorn
     does it once in the master (gunicorn.conf.py), so its workers share them."""
     _parser()
+    centerline()
 
 
 def _parser():
@@ -190,7 +277,18 @@ def _load_passyunk_parser():
     finally:
         root.removeFilter(notices)
     importlib.import_module("passyunk").parser = module
+    # When a street name is not the City's, passyunk swaps in the closest
+    # one it knows ("Portr" becomes Porter St) and reports a match: a silent
+    # guess, and at 2-3 ms the slowest thing it does. We offer the closest
+    # streets as a choice instead (zones.streets), so its guess is turned off.
+    sys.modules["passyunk.centerline"].process = _NoGuessing
     return module
+
+
+class _NoGuessing:
+    @staticmethod
+    def extract(*args, **kwargs):
+        return []
 
 
 def _is_version_check(node):

@@ -1,25 +1,90 @@
 """Changes to zones and blocks; the one place other apps turn an address into a block."""
 
-from django.db import IntegrityError, transaction
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
 
-from zones.address import resolve_address
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+
+from zones.address import ResolvedAddress, address_lookup
 from zones.models import Block
+
+
+@dataclass(frozen=True)
+class AddressChoice:
+    """One block an unclear address could mean, offered to the neighbor."""
+
+    block: Block
+    resolved: ResolvedAddress
+
+    @property
+    def value(self):
+        return str(self.block.pk)
+
+
+@dataclass(frozen=True)
+class AddressPlace:
+    """Where an address puts a neighbor: `block` (and `resolved`) when it is
+    clear; otherwise `choices` to offer, or neither for "not found".
+    `zip_code`: the ZIP typed inside the address, if any."""
+
+    block: Block | None = None
+    resolved: ResolvedAddress | None = None
+    choices: tuple = ()
+    zip_code: str = ""
+
+    def choice(self, value):
+        """The offered AddressChoice whose value the neighbor picked, or None
+        (a stale pick after the address was edited is no pick)."""
+        return next((c for c in self.choices if c.value == str(value or "")), None)
+
+
+def address_place(*, text, zip_code=""):
+    """Place a typed address on a block, or say which blocks it could mean.
+
+    `zip_code`: typed in a field of its own; it decides North or South for
+    "1233 25th St". Without one, the campaign's area does: when exactly one
+    of the two sides is a block of a zone, that is where the neighbor lives
+    (the other is miles away from any campaign). Choices are only blocks we
+    have (imported from the centerline), never a street passyunk merely
+    knows; a clear address still gets its zone-less block (see
+    block_get_or_create). Reads one query for choices; writes at most the
+    new block."""
+    lookup = address_lookup(text, zip_code=zip_code)
+    if lookup.placed is not None:
+        placed = lookup.placed
+        block = block_get_or_create(street=placed.street, hundred=placed.hundred)
+        return AddressPlace(block=block, resolved=placed, zip_code=lookup.zip_code)
+    if not lookup.candidates:
+        return AddressPlace(zip_code=lookup.zip_code)
+    wanted = reduce(or_, (Q(street=c.street, hundred=c.hundred) for c in lookup.candidates))
+    blocks = {(b.street, b.hundred): b for b in Block.objects.filter(wanted).select_related("zone")}
+    choices = tuple(
+        AddressChoice(block=blocks[(c.street, c.hundred)], resolved=c)
+        for c in lookup.candidates
+        if (c.street, c.hundred) in blocks
+    )
+    if lookup.north_or_south:
+        in_area = [c for c in choices if c.block.zone_id is not None]
+        if len(in_area) == 1:
+            return AddressPlace(block=in_area[0].block, resolved=in_area[0].resolved, zip_code=lookup.zip_code)
+    return AddressPlace(choices=choices, zip_code=lookup.zip_code)
 
 
 def block_for_address(*, text):
     """Resolve a free-text street address and return (block, resolved).
 
-    (None, None) when the address is not found. A resolved street outside the
-    imported blocks still gets its own zone-less Block, so organizers see
-    where people are and can later draw a zone around them.
+    (None, None) when the address is not found or unclear (address_place
+    offers the choices). A resolved street outside the imported blocks still
+    gets its own zone-less Block, so organizers see where people are and can
+    later draw a zone around them.
 
     Two sign-ups from the same new block can race; the unique constraint on
     (street, hundred) decides, and the loser fetches the winner's row.
     """
-    resolved = resolve_address(text)
-    if resolved is None:
-        return None, None
-    return block_get_or_create(street=resolved.street, hundred=resolved.hundred), resolved
+    place = address_place(text=text)
+    return place.block, place.resolved
 
 
 def block_get_or_create(*, street, hundred):

@@ -1,6 +1,13 @@
-"""Street names as Philadelphians read them."""
+"""Street names as Philadelphians read them, and as the City's centerline has them."""
 
+import csv
+import importlib.util
 import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
 
 _ORDINAL = re.compile(r"^(\d+)(ST|ND|RD|TH)$")
 
@@ -45,3 +52,85 @@ def normalize_street(street):
     if len(words) > 1 and words[-1] in _SUFFIXES:
         words[-1] = _SUFFIXES[words[-1]]
     return " ".join(words)
+
+
+# The City's street centerline as passyunk ships it, indexed for the address
+# resolver: which streets carry a name, and which hundred-blocks each street
+# really has. Read once per process (~40,000 segments, a few tenths of a
+# second), like the parser's own tables.
+@dataclass(frozen=True)
+class CenterlineStreet:
+    full: str  # "S 9TH ST"
+    predir: str  # "S", or ""
+    name: str  # "9TH"
+    suffix: str  # "ST", or ""
+    hundreds: frozenset  # {100, 200, ... 2600}
+
+
+class Centerline:
+    def __init__(self, rows):
+        hundreds = {}
+        parts = {}
+        for row in rows:
+            full = " ".join(p for p in (row["PRE_DIR"], row["ST_NAME"], row["ST_TYPE"], row["POST_DIR"]) if p)
+            parts[full] = (row["PRE_DIR"], row["ST_NAME"], row["ST_TYPE"])
+            found = hundreds.setdefault(full, set())
+            for low, high in ((row["L_F_ADD"], row["L_T_ADD"]), (row["R_F_ADD"], row["R_T_ADD"])):
+                low, high = _number(low), _number(high)
+                if low <= 0 or high <= 0:
+                    continue  # "0 to 0": that side has no addresses
+                low, high = min(low, high), max(low, high)
+                found.update(range(low // 100 * 100, high // 100 * 100 + 1, 100))
+        self.by_name = {}
+        for full, (predir, name, suffix) in parts.items():
+            street = CenterlineStreet(full, predir, name, suffix, frozenset(hundreds[full]))
+            self.by_name.setdefault(name, []).append(street)
+        # Fuzzy matching compares a typed name with names of the same first
+        # letter (as passyunk does): a typo rarely hits the first letter, and
+        # it makes each comparison a few hundred names, not thousands.
+        self.names_by_letter = {}
+        for name in sorted(self.by_name):
+            if name[:1].isalpha():
+                self.names_by_letter.setdefault(name[0], []).append(name)
+
+    def streets_named(self, name):
+        return self.by_name.get(name, [])
+
+    def similar_names(self, name, *, limit=4):
+        """Real street names spelled like `name`, best first: "LOMBRADD" ->
+        ["LOMBARD"]. Only close spellings (a letter or two off), so junk
+        gets nothing."""
+        candidates = self.names_by_letter.get(name[:1], [])
+        matches = process.extract(
+            name, candidates, scorer=fuzz.ratio, limit=limit, score_cutoff=_FUZZY_CUTOFF
+        )
+        return [match for match, _score, _index in matches if abs(len(match) - len(name)) <= 3]
+
+
+# 78 keeps "LOMBRADD"→LOMBARD (80), "RITNRE"→RITNER (83), "PORTR"→PORTER
+# (91) and leaves out names that merely share letters.
+_FUZZY_CUTOFF = 78
+
+
+def _number(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+_centerline_lock = threading.Lock()
+_centerline = None
+
+
+def centerline():
+    """The Centerline index of passyunk's centerline.csv, loaded once."""
+    global _centerline
+    if _centerline is None:
+        with _centerline_lock:
+            if _centerline is None:
+                spec = importlib.util.find_spec("passyunk")
+                path = Path(spec.submodule_search_locations[0]) / "pdata" / "centerline.csv"
+                with path.open(newline="", encoding="utf-8") as handle:
+                    _centerline = Centerline(csv.DictReader(handle))
+    return _centerline
