@@ -8,8 +8,25 @@ number of queries.
 """
 
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from zones.models import Block, CoverageLevel
+
+
+def rounded_percent(part, whole):
+    """`part` of `whole` as a percent, a Decimal rounded half up: to one
+    decimal below 10% (a zone starts there, and 2.8% shown as 2% hid a
+    third of the progress), to a whole number above. Never 0 while some
+    part exists, nor 100 before all of it: a campaign reads those two as
+    "nothing yet" and "done"."""
+    if not whole or not part:
+        return Decimal(0)
+    exact = Decimal(part) * 100 / Decimal(whole)
+    step = Decimal("0.1") if exact < Decimal("9.95") else Decimal(1)
+    rounded = exact.quantize(step, rounding=ROUND_HALF_UP)
+    if part < whole and rounded >= 100:
+        return Decimal(99)
+    return max(rounded, Decimal("0.1"))
 
 
 @dataclass
@@ -28,17 +45,13 @@ class CoverageSummary:
 
     @property
     def percent_with_trained(self):
-        """Percent of blocks with at least one trained neighbor, rounded down
-        so that 99.6% never shows as the 100% nobody has reached."""
-        if not self.blocks:
-            return 0
-        return self.blocks_with_trained * 100 // self.blocks
+        """Percent of blocks with at least one trained neighbor (see
+        rounded_percent)."""
+        return rounded_percent(self.blocks_with_trained, self.blocks)
 
     @property
     def percent_at_target(self):
-        if not self.blocks:
-            return 0
-        return self.at_target * 100 // self.blocks
+        return rounded_percent(self.at_target, self.blocks)
 
     def add(self, *, level, residents, trained, refresher):
         self.blocks += 1

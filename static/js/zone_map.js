@@ -36,6 +36,21 @@
     map.fitBounds(boundary.getBounds());
   }
 
+  // A popup opens above the tapped line and Leaflet pans it into view, by
+  // default right up to the map's edge: on a 360 px phone that put the
+  // block's name under the zoom buttons. Keep its top below them, measured
+  // (the buttons are 44 px here, and the CSS may change), and its width
+  // inside the map.
+  function popupOptions() {
+    var zoom = map.zoomControl && map.zoomControl.getContainer();
+    var below = zoom ? zoom.offsetTop + zoom.offsetHeight + 8 : 8;
+    return {
+      autoPanPaddingTopLeft: L.point(8, below),
+      autoPanPaddingBottomRight: L.point(8, 8),
+      maxWidth: Math.max(160, element.clientWidth - 24)
+    };
+  }
+
   function text(tag, value, className) {
     var node = document.createElement(tag);
     node.textContent = value;
@@ -75,7 +90,7 @@
       var layer = L.geoJSON(data, {
         style: style,
         onEachFeature: function (feature, line) {
-          line.bindPopup(function () { return popup(feature.properties); });
+          line.bindPopup(function () { return popup(feature.properties); }, popupOptions());
         }
       }).addTo(map);
       map.on("zoomend", function () { layer.setStyle(style); });
