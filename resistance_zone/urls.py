@@ -21,6 +21,8 @@ handler500 = "signups.error_pages.server_error"
 urlpatterns = [
     path("", signup_views.choose_language, name="choose-language"),
     path("healthz", zone_views.healthz, name="healthz"),
+    # A canvass packet's QR code: short, and in no language of its own.
+    path("j/<int:block_id>", zone_views.join_block, name="join-block"),
     path("favicon.ico", signup_views.favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path(settings.ADMIN_URL, admin.site.urls),

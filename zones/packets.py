@@ -1,7 +1,8 @@
 """Printable canvass packets: one page per block, English and Spanish side
 by side, with a small map drawn from the block's own geometry (no tiles, no
-JavaScript: it prints the same on any printer) and a QR code to the sign-up
-form with the block preselected."""
+JavaScript: it prints the same on any printer), a QR code to the sign-up
+form with the block preselected, and a tally of counts (never one row per
+door). Each block fits one Letter page (static/css/packet.css)."""
 
 import math
 
@@ -110,11 +111,11 @@ def block_map_svg(block, context_blocks=()):
     )
 
 
-def join_url(request, block, *, language=None):
-    """The absolute sign-up link printed on a block's page."""
-    with translation.override(language or translation.get_language()):
-        path = reverse("signups:join")
-    return request.build_absolute_uri(f"{path}?block={block.pk}")
+def join_url(request, block):
+    """The absolute sign-up link printed on a block's page: /j/<block>, which
+    picks the reader's language when scanned (zones.views.join_block), not
+    the language of the organizer who printed the packet."""
+    return request.build_absolute_uri(reverse("join-block", args=[block.pk]))
 
 
 def qr_svg(url):
@@ -190,12 +191,18 @@ def packet_response(request, *, blocks, day=""):
     """Render the printable packet for `blocks` (a Block queryset). With
     `day` ("saturday" / "sunday") only that day's canvass teams are listed."""
     pages = packet_pages(request, blocks=blocks, day=day)
+    # Counts per block and day, never a row per door: a lost or seized
+    # packet must not say which houses answered or signed up (DESIGN.md,
+    # block state). Canvassers keep tally marks in each box.
     tally_headings = [
-        _both(lambda: pgettext("canvass tally", "House number")),
-        _both(lambda: pgettext("canvass tally", "No answer")),
-        _both(lambda: pgettext("canvass tally", "Talked")),
+        _both(lambda: pgettext("canvass tally", "Doors knocked")),
+        _both(lambda: pgettext("canvass tally", "Answered")),
+        _both(lambda: pgettext("canvass tally", "Not home")),
         _both(lambda: pgettext("canvass tally", "Signed up")),
-        _both(lambda: pgettext("canvass tally", "Notes")),
+    ]
+    tally_days = [
+        _both(lambda: pgettext("canvass day", "Saturday")),
+        _both(lambda: pgettext("canvass day", "Sunday")),
     ]
     return TemplateResponse(
         request,
@@ -203,7 +210,8 @@ def packet_response(request, *, blocks, day=""):
         {
             "pages": pages,
             "tally_headings": tally_headings,
-            "tally_rows": range(14),
+            "tally_days": tally_days,
+            "tally_note": _both(lambda: gettext("Tally marks only: no house numbers, names or addresses.")),
             "title": _both(lambda: gettext("Canvass packet")),
         },
     )

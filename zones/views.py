@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.db import connection
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_safe
 from resistance_zone.caching import cached_entry, cached_keep, stamp
 from zones.admin_scoping import blocks_for, sees_everything, zones_for
 from zones.coverage import zone_coverage_summaries, zone_coverage_summary
-from zones.models import CoverageLevel, Zone
+from zones.models import Block, CoverageLevel, Zone
 
 
 @never_cache
@@ -34,6 +34,27 @@ def healthz(request):
     else:
         status, text = 200, "ok"
     return HttpResponse("" if request.method == "HEAD" else text, status=status, content_type="text/plain")
+
+
+@never_cache
+@require_safe
+def join_block(request, block_id):
+    """/j/<block>, a packet's QR code: the sign-up form in the language of
+    whoever scans it, with the block preselected. The language is picked as
+    `/` picks it (the remembered cookie, else the browser's languages), not
+    from the organizer who printed the packet. A block deleted since the
+    packet was printed still leads to the form, with no block chosen. Not
+    cached: the answer depends on the reader's cookie and browser."""
+    language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if language not in dict(settings.LANGUAGES):
+        language = translation.get_language_from_request(request, check_path=False)
+    with translation.override(language):
+        url = reverse("signups:join")
+    if Block.objects.filter(pk=block_id).exists():
+        url = f"{url}?block={block_id}"
+    response = redirect(url)
+    patch_vary_headers(response, ["Cookie", "Accept-Language"])
+    return response
 
 
 # --- Zone progress (public) and the coverage map (staff) ----------------------

@@ -46,7 +46,7 @@ def test_packet_has_one_page_and_one_qr_code_per_block(staff_client):
     assert html.count('class="block-map"') == 3
     assert html.count('class="tally"') == 3
     for block in blocks:
-        url = f"http://testserver/en/join/?block={block.pk}"
+        url = f"http://testserver/j/{block.pk}"
         assert url in html
         # The QR code is the one segno makes for exactly that URL.
         assert str(qr_svg(url)) in html
@@ -63,7 +63,7 @@ def test_packet_is_english_and_spanish_side_by_side(staff_client):
     assert "cuadra 1100 de S 9th St" in html
     assert "Zone: Pilot" in html
     assert "Piloto" in html
-    assert "House number / Número de casa" in html
+    assert "Doors knocked / Puertas tocadas" in html
     assert "Signed up / Se inscribió" in html
 
 
