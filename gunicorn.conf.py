@@ -7,9 +7,10 @@ line, which wins over this file); docs/deploy.md says when to.
 import gc
 import multiprocessing
 import os
-import re
 
 from gunicorn.glogging import Logger
+
+from signups.log_redaction import redact_secret_paths
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 
@@ -39,14 +40,10 @@ preload_app = True
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms'
 
-# The last part of these paths is a secret: whoever holds a registration's
-# link can cancel the seat, and a confirmation link accepts changes. Logs
-# are read by more people, and kept longer, than a link should live.
-_SECRET_PATH = re.compile(r"(/trainings/r/|/join/confirm/)[^/?#\s\"]+")
-
-
-def redact_secret_paths(text):
-    return _SECRET_PATH.sub(r"\1[token]", text)
+# The last part of some paths is a secret (a registration's link, a
+# confirmation link, a sign-up table pass): the same redaction as Django's
+# log, from the one module that lists those paths (signups.log_redaction,
+# which imports nothing of Django, so the master can load it first).
 
 
 class RedactingLogger(Logger):

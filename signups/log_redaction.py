@@ -2,14 +2,17 @@
 
 Django logs every 4xx with its path ("Not Found: /en/trainings/r/<token>/",
 "Method Not Allowed (GET): …/cancel/"), and whoever holds a registration's
-token can cancel the seat. gunicorn's and nginx's access logs do the same
-redaction (gunicorn.conf.py, deploy/nginx.conf).
+token can cancel the seat. gunicorn's access log uses this same function
+(gunicorn.conf.py); nginx's does the same redaction (deploy/nginx.conf).
 """
 
 import logging
 import re
 
-_SECRET_PATH = re.compile(r"(/trainings/r/|/join/confirm/)[^/?#\s\"']+")
+# The paths whose last part is a bearer secret: a registration's link, a
+# one-time confirmation of changes, a sign-up table pass. gunicorn's access
+# log uses this module too; deploy/nginx.conf repeats the list in its map.
+_SECRET_PATH = re.compile(r"(/trainings/r/|/join/confirm/|/signup-table/)[^/?#\s\"']+")
 
 
 def redact_secret_paths(text):
