@@ -2,9 +2,10 @@
 and find their block, and never immigration status, date of birth or any ID."""
 
 import re
+from dataclasses import replace
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Fieldset, Layout
+from crispy_forms.layout import HTML, Fieldset, Layout
 from django import forms
 from django.conf import settings
 from django.utils import timezone
@@ -13,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from signups.models import Availability, ContactMethod, Language, WayToHelp
 from signups.services import SignupError, email_normalize, phone_normalize
 from zones.models import Block
-from zones.services import block_for_address
+from zones.services import address_place
 
 ZIP_CODE = re.compile(r"^\d{5}$")
 
@@ -82,7 +83,59 @@ class ContactFormMixin:
         return data
 
 
-class JoinForm(ContactFormMixin, forms.Form):
+def address_choice_field():
+    # A CharField, not a ChoiceField: the choices depend on the address
+    # posted with it, and AddressChoiceMixin makes it a radio list once it
+    # has some to offer; until then it is an empty hidden input.
+    return forms.CharField(label=_("Did you mean:"), required=False, widget=forms.HiddenInput)
+
+
+class AddressChoiceMixin:
+    """The step an unclear address takes on every form that asks for one
+    (join, RSVP, walk-in): the blocks it could mean come back as a radio
+    list under the address, with everything else typed kept, and one tap
+    places the person. Works without JavaScript: it is a plain form field."""
+
+    address_choices = ()
+
+    def address_read(self, address, *, zip_code="", ask=True):
+        """The AddressPlace of `address`, with the neighbor's pick applied:
+        place.block is set when the address is clear or a choice offered
+        was picked. Offers the choices when neither, with an error on the
+        address (code "address_unclear") unless `ask` is false (a walk-in
+        the trainer checks in without a block)."""
+        place = address_place(text=address, zip_code=zip_code)
+        if place.block is not None or not place.choices:
+            return place
+        picked = place.choice(self.cleaned_data.get("address_choice"))
+        if picked is not None:
+            return replace(place, block=picked.block, resolved=picked.resolved, choices=())
+        if not ask:
+            return place
+        self.address_choices = place.choices
+        self.fields["address_choice"].widget = forms.RadioSelect(
+            attrs={"class": "form-check-input"},
+            choices=[(c.value, block_choice_label(c.block)) for c in place.choices],
+        )
+        self.add_error(
+            "address",
+            forms.ValidationError(
+                _("We found more than one block for this address. Choose yours below, or correct the address."),
+                code="address_unclear",
+            ),
+        )
+        return place
+
+
+def block_choice_label(block):
+    if block.cross_streets:
+        # Translators: "the 1300 block of S 26th St, between Reed St and Dickinson St"
+        return _("the %(block)s, %(cross_streets)s") % {"block": block.name, "cross_streets": block.cross_streets}
+    # Translators: "the 1300 block of S 26th St"
+    return _("the %(block)s") % {"block": block.name}
+
+
+class JoinForm(AddressChoiceMixin, ContactFormMixin, forms.Form):
     name = forms.CharField(
         label=_("Your name"),
         max_length=200,
@@ -111,6 +164,7 @@ class JoinForm(ContactFormMixin, forms.Form):
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
     )
+    address_choice = address_choice_field()
     address_withheld = forms.BooleanField(
         label=_("I'd rather not say where I live"),
         required=False,
@@ -168,7 +222,14 @@ class JoinForm(ContactFormMixin, forms.Form):
             Fieldset(
                 _("About you"), "name", "phone", "email", "language", "contact_methods"
             ),
-            Fieldset(_("Where you live"), "address", "address_withheld", "zip_code", "block"),
+            Fieldset(
+                _("Where you live"),
+                "address",
+                HTML('{% include "signups/_address_choice.html" with field=form.address_choice %}'),
+                "address_withheld",
+                "zip_code",
+                "block",
+            ),
             Fieldset(
                 _("How you'd like to help"),
                 "ways_to_help",
@@ -239,7 +300,13 @@ class JoinForm(ContactFormMixin, forms.Form):
                 ),
             )
         elif address:
-            block, resolved = block_for_address(text=address)
+            place = self.address_read(address, zip_code=data.get("zip_code") or "")
+            # A ZIP typed inside the address is kept like one typed in its
+            # own field (volunteer_upsert decides whether it replaces one).
+            data["zip_code"] = data.get("zip_code") or place.zip_code
+            block, resolved = place.block, place.resolved
+            if self.address_choices:
+                return
             if block is None:
                 self.add_error(
                     "address",

@@ -4,17 +4,23 @@ undo and walk-in forms (the phone's script posts the same fields)."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from signups.forms import ZIP_CODE, ContactFormMixin, email_field, phone_field
+from signups.forms import ZIP_CODE, AddressChoiceMixin, ContactFormMixin, address_choice_field, email_field, phone_field
 from signups.models import Language
 from trainings.models import Session
-from zones.address import resolve_address
 
 
 def _name_field(label):
     return forms.CharField(label=label, max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"}))
 
 
-class RegistrationForm(ContactFormMixin, forms.Form):
+def _as_placed(place):
+    """The address the services will resolve again (they take text): the
+    block's own street once it is placed or picked, so a pick among the
+    choices places the person on the block picked."""
+    return f"{place.resolved.house_number} {place.resolved.street}"
+
+
+class RegistrationForm(AddressChoiceMixin, ContactFormMixin, forms.Form):
     name = _name_field(_("Your name"))
     phone = phone_field()
     email = email_field()
@@ -28,13 +34,29 @@ class RegistrationForm(ContactFormMixin, forms.Form):
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
     )
+    address_choice = address_choice_field()
     consent = forms.BooleanField(
         label=_("I agree to be contacted about this training and the Community Resistance Zone."),
         error_messages={"required": _("We can only register you if you agree to be contacted.")},
     )
 
+    # A ZIP typed inside the address, stored with the block.
+    zip_code = ""
 
-class WalkInForm(ContactFormMixin, forms.Form):
+    def clean(self):
+        cleaned = super().clean()
+        address = " ".join((cleaned.get("address") or "").split())
+        if address:
+            # The address stays optional: one we cannot find registers the
+            # person without a block, as before; an unclear one asks.
+            place = self.address_read(address)
+            self.zip_code = place.zip_code
+            if place.block is not None:
+                cleaned["address"] = _as_placed(place)
+        return cleaned
+
+
+class WalkInForm(AddressChoiceMixin, ContactFormMixin, forms.Form):
     name = _name_field(_("Name"))
     phone = phone_field()
     email = email_field()
@@ -45,6 +67,7 @@ class WalkInForm(ContactFormMixin, forms.Form):
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
+    address_choice = address_choice_field()
     # Offered (made a checkbox) only once an address could not be placed:
     # see clean().
     without_block = forms.BooleanField(label=_("Check in without a block"), required=False, widget=forms.HiddenInput)
@@ -71,7 +94,17 @@ class WalkInForm(ContactFormMixin, forms.Form):
     def clean(self):
         cleaned = super().clean()
         address = cleaned.get("address")
-        self.address_unplaced = bool(address) and resolve_address(address) is None
+        place = self.address_read(address, zip_code=self.zip_code, ask=not cleaned.get("without_block")) if address else None
+        if place is not None:
+            self.zip_code = self.zip_code or place.zip_code
+            if place.block is not None:
+                cleaned["address"] = _as_placed(place)
+        self.address_unplaced = place is not None and place.block is None
+        if self.address_choices and not cleaned.get("without_block"):
+            # Asked to pick a block (address_read): ticking "without a
+            # block" is the other way on.
+            self.fields["without_block"].widget = forms.CheckboxInput()
+            return cleaned
         # A typo in the address would leave the person on no block, so off
         # the coverage map, and nobody would notice: the trainer is asked
         # while the person still stands there. The check-in is never lost

@@ -28,6 +28,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from resistance_zone.caching import CSRF_PLACEHOLDER, cached, page_for_everyone, per_response
+from signups.forms import block_choice_label
 from signups.models import Volunteer
 from signups.protection import guard_public_form
 from signups.secret_links import secret_link_page
@@ -106,7 +107,7 @@ def session_detail(request, pk):
         try:
             volunteer = volunteer_for_training(
                 name=data["name"], phone=data["phone"], email=data["email"], language=data["language"],
-                address=data["address"], zip_code="", source=Volunteer.Source.FORM,
+                address=data["address"], zip_code=form.zip_code, source=Volunteer.Source.FORM,
             )
             registration, already_registered = registration_rsvp(
                 session=session, volunteer=volunteer, language=translation.get_language()
@@ -494,12 +495,17 @@ def walk_in(request, pk):
             )
     elif _wants_json(request):
         codes = {field: [e["code"] for e in errors] for field, errors in form.errors.get_json_data().items()}
+        address_codes = codes.get("address", [])
+        code = next((c for c in ("address_unclear", "address_unplaced") if c in address_codes), "invalid")
         return JsonResponse(
             {
                 "ok": False,
-                "code": "address_unplaced" if "address_unplaced" in codes.get("address", []) else "invalid",
+                "code": code,
                 "message": str(_form_error(form)),
                 "errors": form.errors,
+                # The blocks an unclear address could mean: the phone offers
+                # them as the plain form does.
+                "choices": [{"value": c.value, "label": str(block_choice_label(c.block))} for c in form.address_choices],
             },
             status=400,
         )

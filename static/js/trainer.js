@@ -471,6 +471,46 @@
       var offer = walkIn.querySelector("[data-without-block-offer]");
       if (offer) { offer.parentNode.removeChild(offer); }
       if (withoutBlock) { withoutBlock.value = ""; }
+      var choices = walkIn.querySelector("[data-address-choices]");
+      if (choices) { choices.parentNode.removeChild(choices); }
+      if (noChoice) { noChoice.disabled = false; }
+    };
+
+    // The form's own empty address_choice, set aside while radios offer the
+    // blocks an unclear address could mean (one value per name is sent).
+    var noChoice = walkIn.querySelector("input[type=hidden][name=address_choice]");
+
+    var offerChoices = function (choices) {
+      // The same radio list as the server's plain form, from the answer.
+      var address = walkIn.querySelector("[name=address]");
+      if (!address || !choices || !choices.length) { return; }
+      var list = document.createElement("fieldset");
+      list.className = "mb-3";
+      list.setAttribute("data-address-choices", "");
+      var legend = document.createElement("legend");
+      legend.className = "form-label fw-semibold";
+      legend.textContent = _("Did you mean:");
+      list.appendChild(legend);
+      choices.forEach(function (choice, i) {
+        var row = document.createElement("div");
+        row.className = "form-check mb-2";
+        var radio = document.createElement("input");
+        radio.type = "radio";
+        radio.name = "address_choice";
+        radio.value = choice.value;
+        radio.className = "form-check-input";
+        radio.id = "walk-in-address-choice-" + i;
+        var label = document.createElement("label");
+        label.className = "form-check-label";
+        label.htmlFor = radio.id;
+        label.textContent = choice.label;
+        row.appendChild(radio);
+        row.appendChild(label);
+        list.appendChild(row);
+      });
+      if (noChoice) { noChoice.disabled = true; }
+      var wrapper = address.closest("[id^=div_id_]") || address.parentNode;
+      wrapper.parentNode.insertBefore(list, wrapper.nextSibling);
     };
 
     var offerWithoutBlock = function () {
@@ -554,7 +594,8 @@
         fillWalkIn(item.fields);
         if (withoutBlock) { withoutBlock.value = ""; }
         if (walkInDetails) { walkInDetails.open = true; }
-        if (answer.code === "address_unplaced") { offerWithoutBlock(); }
+        if (answer.code === "address_unclear") { offerChoices(answer.choices); }
+        if (answer.code === "address_unplaced" || answer.code === "address_unclear") { offerWithoutBlock(); }
         var first = showFieldErrors(answer.errors);
         if (!first) {
           showNotice(interpolate(_("Not saved: %(name)s. %(reason)s"), {
