@@ -151,6 +151,31 @@ def bench_address(results):
     results.append(("address -> block, per address", per_address * 1000, 2, "ms"))
 
 
+def bench_address_as_typed(results):
+    """The resolver over the inputs of zones/tests/test_address_as_typed.py:
+    units first, Spanish words, typos (the fuzzy matcher), junk."""
+    from zones.address import address_lookup
+    from zones.tests.test_address_as_typed import NOT_FOUND, OFFERED, PLACED
+
+    texts = [text for text, *_rest in PLACED + OFFERED] + NOT_FOUND
+    address_lookup(texts[0])  # the parser and the centerline load once per process
+
+    rounds = 5
+    times = {text: [] for text in texts}
+    start = time.perf_counter()
+    for _ in range(rounds):
+        for text in texts:
+            began = time.perf_counter()
+            address_lookup(text)
+            times[text].append(time.perf_counter() - began)
+    per_address = (time.perf_counter() - start) / (rounds * len(texts))
+    # Each input's median, so one garbage-collector pause does not count
+    # as a slow address.
+    worst = max(statistics.median(seconds) for seconds in times.values())
+    results.append((f"address as typed, per address ({len(texts)} inputs)", per_address * 1000, 2, "ms"))
+    results.append(("address as typed, slowest input (its median)", worst * 1000, 2, "ms"))
+
+
 def bench_import(results):
     from zones.importing import blocks_import, load_features
 
@@ -177,7 +202,7 @@ def main():
     try:
         blocks = build_world()
         print(f"world: {blocks} blocks, {VOLUNTEERS} neighbors, database {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}")
-        for bench in (bench_coverage, bench_map_geojson, bench_signup, bench_address, bench_import):
+        for bench in (bench_coverage, bench_map_geojson, bench_signup, bench_address, bench_address_as_typed, bench_import):
             bench(results)
     finally:
         teardown_databases(old, verbosity=0)
