@@ -43,3 +43,24 @@ def test_the_status_keeps_capacitado():
     texts = {e.msgid: e.msgstr for e in _catalog()}
     assert texts["trained since"] == "capacitado desde"
     assert texts["Not trained"] == "Sin capacitar"
+
+
+# "sesión" stays for logging in and out; the training a trainer runs is a
+# taller, so "Cerrar sesión" never sits next to "Marcar esta sesión...".
+_LOGIN_SESSION = re.compile(
+    r"(cerrar|inicia|iniciar|inicio de|inician|cerraste la) sesión|sesión cerrada", re.IGNORECASE
+)
+
+
+def _catalog_js():
+    return [e for e in polib.pofile(str(CATALOG.with_name("djangojs.po"))) if not e.obsolete]
+
+
+def test_sesion_means_only_a_login():
+    offenders = [
+        text
+        for e in _catalog() + _catalog_js()
+        for text in _spanish(e)
+        if re.search(r"sesi[oó]n", _LOGIN_SESSION.sub("", text), re.IGNORECASE)
+    ]
+    assert offenders == []

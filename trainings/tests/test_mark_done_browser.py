@@ -38,7 +38,7 @@ def test_saying_no_keeps_the_session_open(roster):
     page.wait_for_timeout(500)
 
     assert len(dialogs) == 1
-    assert dialogs[0].startswith("¿Marcar esta sesión como terminada?")
+    assert dialogs[0].startswith("¿Marcar este taller como terminado?")
     session.refresh_from_db()
     assert session.status == Session.Status.SCHEDULED
 
