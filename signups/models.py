@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from zones.models import Block, in_active_language, refresher_resident_q, trained_resident_q
+from zones.models import Block, Zone, in_active_language, refresher_resident_q, trained_resident_q
 
 
 class Language(models.TextChoices):
@@ -253,6 +253,17 @@ class CanvassTeam(models.Model):
     )
     blocks = models.ManyToManyField(
         Block, verbose_name=_("blocks"), related_name="canvass_teams", blank=True
+    )
+    # The zone whose organizers see the team even before it has blocks: a
+    # team saved with none vanished from its own organizer's list, since
+    # only its blocks tied it to a zone. Its members' names stay in zone.
+    zone = models.ForeignKey(
+        Zone,
+        verbose_name=_("zone"),
+        related_name="canvass_teams",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
     )
     notes = models.TextField(_("organizer notes"), blank=True)
 
