@@ -5,6 +5,8 @@ Coverage shows in both lists: per block from Block.objects.with_coverage()
 more query for the page's zones), so neither list grows in queries with rows.
 """
 
+import re
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -25,6 +27,7 @@ from zones.assigning import ZoneAssignError, zone_assign_blocks
 from zones.coverage import zone_coverage_summaries, zone_coverage_summary
 from zones.models import Block, CoverageLevel, Zone
 from zones.packets import packet_response
+from zones.streets import _DIRECTIONS, _SUFFIXES, normalize_street
 
 
 class ZoneChangeList(ChangeList):
@@ -206,6 +209,24 @@ class ZoneAdmin(AccentInsensitiveSearchMixin, ZoneScopedAdminMixin, admin.ModelA
         return packet_response(request, blocks=blocks, day="")
 
 
+STREET_AFFIXES = frozenset(_DIRECTIONS.values()) | frozenset(_SUFFIXES.values())
+
+
+def parse_block_search(term):
+    """(hundred, street words) from a search like "1100 S 9th st": the
+    first number of three or more digits gives the hundred (a house number
+    works too), the other words are normalized like a street name ("south"
+    -> S, "street" -> ST) and kept to letters and digits. (None, []) when
+    no such number was typed."""
+    tokens = re.sub(r"[^0-9A-Za-z ]+", " ", term or "").split()
+    number = next((t for t in tokens if t.isdigit() and len(t) >= 3), None)
+    if number is None:
+        return None, []
+    rest = list(tokens)
+    rest.remove(number)
+    return int(number) // 100 * 100, normalize_street(" ".join(rest)).split()
+
+
 class CoverageLevelFilter(admin.SimpleListFilter):
     title = _("coverage")
     parameter_name = "coverage"
@@ -241,6 +262,29 @@ class BlockAdmin(AccentInsensitiveSearchMixin, ZoneScopedAdminMixin, admin.Model
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_coverage()
+
+    def get_search_results(self, request, queryset, search_term):
+        """Django's word-by-word search, plus blocks as organizers name them:
+        "1100 S 9th", "1100 s 9th st", "S 9th 1100" or a house number
+        ("1123 S 9th") find the 1100 block of S 9TH ST. The plain search
+        found nothing there, since no one field holds both the hundred and
+        the street. Also serves the block picker (autocomplete)."""
+        queryset_in, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        hundred, words = parse_block_search(search_term)
+        if hundred is None or not words:
+            return queryset_in, may_have_duplicates
+        named = queryset.filter(hundred=hundred)
+        for word in words:
+            # A direction or a street type is a whole word ("S" must not
+            # find N 9TH ST through its "ST"); any other word starts one
+            # ("9" finds 9TH). The regex reads the same in PostgreSQL and
+            # in SQLite (Django gives SQLite Python's re).
+            end = "( |$)" if word in STREET_AFFIXES else ""
+            named = named.filter(street__iregex=rf"(^| ){word}{end}")
+        # An OR of two querysets forgets the model's default ordering, which
+        # the picker's pages rely on.
+        combined = (queryset_in | named).order_by(*(queryset.query.order_by or self.model._meta.ordering))
+        return combined, may_have_duplicates
 
     def get_urls(self):
         return [
