@@ -488,7 +488,7 @@
       list.className = "mb-3";
       list.setAttribute("data-address-choices", "");
       var legend = document.createElement("legend");
-      legend.className = "form-label fw-semibold";
+      legend.className = "form-label fs-6 fw-semibold";
       legend.textContent = _("Did you mean:");
       list.appendChild(legend);
       choices.forEach(function (choice, i) {
