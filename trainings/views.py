@@ -161,7 +161,20 @@ def registration_ics(request, token):
 # the whole form.
 @guard_public_form("rsvp-cancel", bot_trap=False)
 def registration_cancel_view(request, token):
+    """The "I can't come" button, in two steps: it posts here and gets
+    "Are you sure?", whose button posts again with `confirm`. One tap used
+    to give the seat away, and a thumb on a crowded bus taps by mistake.
+    Both steps are plain POSTs, so it works without JavaScript and a GET
+    still changes nothing (and answers 405)."""
     registration = _registration_by_token(token)
+    if registration.status == Registration.Status.CANCELLED:
+        return redirect("trainings:registration", token)
+    if request.POST.get("confirm") != "yes":
+        return render(
+            request,
+            "trainings/registration_cancel_confirm.html",
+            {"registration": registration, "session": registration.session},
+        )
     registration_cancel(registration=registration)
     messages.success(request, gettext("Your registration is cancelled. Thank you for letting us know."))
     return redirect("trainings:registration", token)

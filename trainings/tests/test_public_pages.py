@@ -153,7 +153,7 @@ def test_i_cant_come_frees_the_seat_for_the_waitlist(client):
     session = SessionFactory(capacity=1)
     seated = RegistrationFactory(session=session)
     waiting = RegistrationFactory(session=session, status=Registration.Status.WAITLISTED)
-    response = client.post(reverse("trainings:cancel", args=[seated.cancel_token]), follow=True)
+    response = client.post(reverse("trainings:cancel", args=[seated.cancel_token]), {"confirm": "yes"}, follow=True)
     assert "Your registration is cancelled" in response.content.decode()
     seated.refresh_from_db()
     waiting.refresh_from_db()
