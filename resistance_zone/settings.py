@@ -166,6 +166,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our Spanish writes 12-hour times ("6:30 p. m."), as this audience reads them.
+FORMAT_MODULE_PATH = ["formats"]
 USE_I18N = True
 TIME_ZONE = "America/New_York"
 USE_TZ = True

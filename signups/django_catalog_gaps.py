@@ -28,3 +28,12 @@ DJANGO_61_ADMIN_SPANISH_GAPS = (
     ),
     ngettext_lazy("…and %(count)d more object.", "…and %(count)d more objects.", "count"),
 )
+
+# Not gaps but slips in Django's Spanish, corrected for the same reason:
+# "Si, estoy seguro" lacks its accent, and "p.m." is written "p. m." in
+# Spanish (our 12-hour times, formats/es/formats.py, show it on every page).
+DJANGO_61_SPANISH_SLIPS = (
+    gettext_noop("Yes, I’m sure"),
+    gettext_noop("a.m."),
+    gettext_noop("p.m."),
+)

@@ -92,7 +92,7 @@ def test_the_thank_you_page_speaks_spanish(client, block, campaign):
     client.post("/es/join/", join_data(language="es"))
     page = _page(client.get("/es/join/thanks/"))
     assert "¡Gracias por unirte!" in page
-    assert "Estás en la cuadra 1100 de S 9th St." in page
+    assert "Ya eres parte de la cuadra del 1100 de S 9th St." in page
     assert "Qué pasa ahora" in page
 
 
@@ -152,7 +152,7 @@ def test_a_sign_up_without_an_open_campaign_still_works(client, block):
 def test_a_closed_campaign_says_so_and_the_form_still_works(client, block):
     CampaignFactory(name_en="Launch weekend", is_open=False)
     page = _page(client.get("/en/join/"))
-    assert "Sign-ups for Launch weekend have closed." in page
+    assert "Sign-ups for “Launch weekend” have closed." in page
     assert client.post("/en/join/", join_data()).status_code == 302
     assert Volunteer.objects.get().campaigns.count() == 0
 
@@ -220,7 +220,7 @@ def test_a_block_link_is_shown_on_the_form(client, block):
 
 def test_a_block_link_is_shown_in_spanish(client, block):
     page = _page(client.get(f"/es/join/?block={block.pk}"))
-    assert "Te estás inscribiendo en la cuadra 1100 de S 9th St (entre Christian St y Montrose St)." in page
+    assert "Te estás inscribiendo en la cuadra del 1100 de S 9th St (entre Christian St y Montrose St)." in page
 
 
 def test_a_block_link_signs_up_on_that_block_when_no_address_is_typed(client, block):

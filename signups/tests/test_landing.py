@@ -28,7 +28,7 @@ def test_the_landing_page_shows_the_open_campaign_with_its_dates_and_intro(clien
     )
     page = client.get("/en/").content.decode()
     assert "Launch weekend" in page
-    assert "From Saturday, Nov. 28, 2026 to Sunday, Nov. 29, 2026." in page
+    assert "Saturday, November 28 – Sunday, November 29, 2026</p>" in page
     assert "Meet us at the church on 9th St." in page
 
 
@@ -47,7 +47,7 @@ def test_the_landing_page_in_spanish_shows_the_campaign_in_spanish(client):
         saturday = date_format(datetime.date(2026, 11, 28), "l")
         sunday = date_format(datetime.date(2026, 11, 29), "l")
     assert saturday.lower() == "sábado"
-    assert f"Del {saturday} 28 de noviembre de 2026 al {sunday} 29 de noviembre de 2026." in page
+    assert f"Del {saturday} 28 al {sunday} 29 de noviembre de 2026</p>" in page
     assert "Nos vemos en la iglesia." in page
     assert "Nadie te va a preguntar nunca por tu estatus migratorio" in page
     assert 'href="/es/join/"' in page
@@ -56,7 +56,7 @@ def test_the_landing_page_in_spanish_shows_the_campaign_in_spanish(client):
 def test_a_closed_campaign_is_said_to_be_closed(client):
     CampaignFactory(name_en="Launch weekend", is_open=False)
     page = client.get("/en/").content.decode()
-    assert "Sign-ups for Launch weekend have closed." in page
+    assert "Sign-ups for “Launch weekend” have closed." in page
 
 
 def test_the_landing_page_works_with_no_campaign_at_all(client):
