@@ -102,7 +102,7 @@ def test_a_neighbor_signs_up_in_spanish_on_a_phone(live_server, phone_page, worl
     phone_page.click("text=Inscribirme")
     phone_page.wait_for_url("**/es/join/thanks/")
     assert phone_page.locator("h1").inner_text() == "¡Gracias por unirte!"
-    assert "Estás en la cuadra 1100 de S 9th St." in phone_page.locator(".join-block").inner_text()
+    assert "Ya eres parte de la cuadra del 1100 de S 9th St." in phone_page.locator(".join-block").inner_text()
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 360
     volunteer = Volunteer.objects.get()
     assert volunteer.name == "Guadalupe Ramírez Peña"

@@ -71,4 +71,4 @@ def test_a_new_neighbor_is_thanked_with_their_own_block_in_their_language():
     response = Client().post("/es/join/", join_data(language="es"), follow=True)
     page = response.content.decode()
     assert response.redirect_chain[-1][0] == "/es/join/thanks/"
-    assert "Estás en la cuadra 1100 de S 9th St." in page
+    assert "Ya eres parte de la cuadra del 1100 de S 9th St." in page

@@ -40,7 +40,7 @@ def test_the_promoted_person_gets_the_seat_opened_up_email(full_session, django_
         volunteer_erase(volunteer=rosa.volunteer, user=None)
 
     assert [m.to for m in mail.outbox] == [["ana@example.org"]]
-    assert "Se abrió un lugar" in mail.outbox[0].subject
+    assert "Se liberó un lugar: te inscribimos" in mail.outbox[0].subject
 
 
 def test_a_newcomer_after_the_erase_is_waitlisted(full_session):

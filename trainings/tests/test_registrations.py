@@ -74,7 +74,7 @@ def test_a_promoted_person_is_emailed_in_their_language(django_capture_on_commit
         registration_cancel(registration=seated)
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["ana@example.org"]
-    assert "Se abrió un lugar" in mail.outbox[0].subject
+    assert "Se liberó un lugar: te inscribimos" in mail.outbox[0].subject
 
 
 def test_cancelling_twice_promotes_once():

@@ -28,5 +28,6 @@ def test_send_reminders_sends_each_reminder_once_in_the_persons_language():
     }
     spanish_body = next(m.body for m in mail.outbox if m.to == [spanish.volunteer.email])
     spanish.refresh_from_db()  # the reminder rotated its link
-    assert "Te recordamos tu taller de mañana" in spanish_body
+    # The topic's name is quoted, not dropped into the sentence.
+    assert f"Te recordamos tu taller de mañana, «{soon.topic.name_es}»." in spanish_body
     assert f"http://127.0.0.1:8000/es/trainings/r/{spanish.cancel_token}/" in spanish_body

@@ -60,7 +60,7 @@ def test_packet_is_english_and_spanish_side_by_side(staff_client):
 
     assert '<div lang="en">' in html and '<div lang="es">' in html
     assert "1100 block of S 9th St" in html
-    assert "cuadra 1100 de S 9th St" in html
+    assert "cuadra del 1100 de S 9th St" in html
     assert "Zone: Pilot" in html
     assert "Piloto" in html
     assert "Doors knocked / Puertas tocadas" in html
