@@ -6,7 +6,6 @@ import importlib
 import re
 
 import pytest
-from django.conf import settings as django_settings
 from django.urls import URLResolver, clear_url_caches, get_resolver
 from django.urls.resolvers import LocalePrefixPattern
 
@@ -21,11 +20,15 @@ SECRET_ADMIN = "back-office-k7q/"
 def secret_admin_url(settings):
     import resistance_zone.urls
 
+    # Kept before the change: `settings` and django.conf.settings are one
+    # object, so reading it back afterwards would "restore" the secret path
+    # and leave every later test's URLs under it.
+    original = settings.ADMIN_URL
     settings.ADMIN_URL = SECRET_ADMIN
     importlib.reload(resistance_zone.urls)
     clear_url_caches()
     yield
-    settings.ADMIN_URL = django_settings.ADMIN_URL
+    settings.ADMIN_URL = original
     importlib.reload(resistance_zone.urls)
     clear_url_caches()
 
