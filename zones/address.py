@@ -129,6 +129,10 @@ def _lookup(text, zip_code):
             streets = _on_hundred(named, hundred, predir, None)
             if streets:
                 return _offer(streets, house_number, hundred, zip_code)
+        if not streets and street.get("is_centerline_match") and _on_a_centerline_segment(components):
+            # passyunk places a number a little past a segment's end (the
+            # 1000 block of Moore St has houses but no range of its own).
+            streets = [s for s in named if s.full == street.get("full")]
         if len(streets) == 1:
             # One street of that name has this number ("1123 9th St": N 9th
             # St has no 1100 block): the number decides.
@@ -186,6 +190,13 @@ _SIDE_OF_MARKET = {
         "N",
     ),
 }
+
+
+def _on_a_centerline_segment(components):
+    """passyunk found a segment for the number: "A"/"SS…"/"B…" inside a
+    segment's range, "RANGE:n" within n of one's end."""
+    match = components.get("cl_addr_match") or ""
+    return bool(components.get("cl_seg_id")) and not match.startswith("MULTI")
 
 
 def _range_on_one_hundred(number):
