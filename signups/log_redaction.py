@@ -19,13 +19,24 @@ def redact_secret_paths(text):
     return _SECRET_PATH.sub(r"\1[token]", text)
 
 
-class RedactSecretPaths(logging.Filter):
+class RewriteMessage(logging.Filter):
+    """A filter that rewrites each record's message with `rewrite` (text ->
+    text), once formatted, so no argument slips past it."""
+
+    @staticmethod
+    def rewrite(text):
+        return text
+
     def filter(self, record):
         try:
             message = record.getMessage()
         except Exception:  # a malformed record is the logging module's business
             return True
-        cleaned = redact_secret_paths(message)
+        cleaned = self.rewrite(message)
         if cleaned != message:
             record.msg, record.args = cleaned, None
         return True
+
+
+class RedactSecretPaths(RewriteMessage):
+    rewrite = staticmethod(redact_secret_paths)

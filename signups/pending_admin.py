@@ -59,24 +59,22 @@ class PendingChangeAdmin(AccentInsensitiveSearchMixin, ZoneScopedAdminMixin, adm
 
     @admin.action(description=_("Accept the selected changes"), permissions=["change"])
     def accept_selected(self, request, queryset):
-        count = 0
-        for pending in queryset:
-            pending_change_accept(pending=pending)
-            count += 1
-        self.message_user(
-            request,
-            ngettext("%(count)d change accepted.", "%(count)d changes accepted.", count) % {"count": count},
-            messages.SUCCESS,
-        )
+        count = self._review(queryset, pending_change_accept)
+        message = ngettext("%(count)d change accepted.", "%(count)d changes accepted.", count)
+        self.message_user(request, message % {"count": count}, messages.SUCCESS)
 
     @admin.action(description=_("Reject the selected changes"), permissions=["change"])
     def reject_selected(self, request, queryset):
+        count = self._review(queryset, pending_change_reject)
+        message = ngettext("%(count)d change rejected.", "%(count)d changes rejected.", count)
+        self.message_user(request, message % {"count": count}, messages.SUCCESS)
+
+    @staticmethod
+    def _review(queryset, service):
+        # One at a time through the service, so each person's row is locked
+        # and audited as when they confirm it themselves.
         count = 0
         for pending in queryset:
-            pending_change_reject(pending=pending)
+            service(pending=pending)
             count += 1
-        self.message_user(
-            request,
-            ngettext("%(count)d change rejected.", "%(count)d changes rejected.", count) % {"count": count},
-            messages.SUCCESS,
-        )
+        return count

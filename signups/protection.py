@@ -17,7 +17,6 @@
 No CAPTCHA service: it would send every neighbor's visit to another host.
 """
 
-import logging
 import math
 import re
 import time
@@ -29,6 +28,8 @@ from django.core.cache import cache
 from django.template.response import TemplateResponse
 from django.utils import translation
 from django.utils.crypto import salted_hmac
+
+from signups.log_redaction import RewriteMessage
 
 HONEYPOT_FIELD = "website"
 STARTED_FIELD = "form_started"
@@ -335,13 +336,5 @@ def scrub(text):
     )
 
 
-class ScrubPersonalData(logging.Filter):
-    def filter(self, record):
-        try:
-            message = record.getMessage()
-        except Exception:  # a malformed record is the logging module's business
-            return True
-        cleaned = scrub(message)
-        if cleaned != message:
-            record.msg, record.args = cleaned, None
-        return True
+class ScrubPersonalData(RewriteMessage):
+    rewrite = staticmethod(scrub)
