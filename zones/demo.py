@@ -122,7 +122,7 @@ PILOT_Y = (1100, 2700)
 PILOT = {
     "slug": "south-philly-pilot",
     "name_en": "South Philadelphia pilot",
-    "name_es": "Piloto del Sur de Filadelfia",
+    "name_es": "Zona piloto del sur de Filadelfia",
     "description_en": (
         "Where the Community Resistance Zones began: from Washington Avenue to "
         "Oregon Avenue, between 3rd and 9th Streets. Block by block, neighbors "
@@ -133,7 +133,8 @@ PILOT = {
         "Donde empezaron las Zonas de Resistencia Comunitaria: de la avenida "
         "Washington a la avenida Oregon, entre las calles 3 y 9. Cuadra por "
         "cuadra, los vecinos aprenden sus derechos y cómo acompañar a un vecino "
-        "frente a una redada, el perfilamiento racial o un crimen de odio."
+        "frente a una redada, el perfilamiento racial (cuando detienen o vigilan "
+        "a alguien por su raza o su origen) o un crimen de odio."
     ),
     "status": Zone.Status.PILOT,
     "target_per_block": 2,

@@ -77,7 +77,7 @@ def test_the_pilot_zone_covers_washington_to_oregon_3rd_to_9th():
     zone = Zone.objects.get(slug="south-philly-pilot")
     assert zone.status == Zone.Status.PILOT
     assert zone.target_per_block == 2
-    assert (zone.name_en, zone.name_es) == ("South Philadelphia pilot", "Piloto del Sur de Filadelfia")
+    assert (zone.name_en, zone.name_es) == ("South Philadelphia pilot", "Zona piloto del sur de Filadelfia")
     assert zone.description_en and zone.description_es
     assert zone.boundary["type"] == "Polygon"
     north_south = {f"S {n}" for n in ("3RD ST", "4TH ST", "5TH ST", "6TH ST", "7TH ST", "8TH ST", "9TH ST")}
