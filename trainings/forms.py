@@ -94,7 +94,9 @@ class WalkInForm(AddressChoiceMixin, ContactFormMixin, forms.Form):
     def clean(self):
         cleaned = super().clean()
         address = cleaned.get("address")
-        place = self.address_read(address, zip_code=self.zip_code, ask=not cleaned.get("without_block")) if address else None
+        place = None
+        if address:
+            place = self.address_read(address, zip_code=self.zip_code, ask=not cleaned.get("without_block"))
         if place is not None:
             self.zip_code = self.zip_code or place.zip_code
             if place.block is not None:

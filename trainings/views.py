@@ -518,7 +518,9 @@ def walk_in(request, pk):
                 "errors": form.errors,
                 # The blocks an unclear address could mean: the phone offers
                 # them as the plain form does.
-                "choices": [{"value": c.value, "label": str(block_choice_label(c.block))} for c in form.address_choices],
+                "choices": [
+                    {"value": c.value, "label": str(block_choice_label(c.block))} for c in form.address_choices
+                ],
             },
             status=400,
         )

@@ -14,9 +14,14 @@ things about it shape this module:
 - It guesses happily for junk (it will turn "asdf" into a street). This module
   decides what counts as found: a house number was given, the street matched
   the centerline, and the number falls on a real centerline segment of that
-  hundred.
+  hundred. Where several streets could be meant ("1233 25th St", a typo), it
+  says which (AddressLookup.candidates) rather than pick one: the forms offer
+  them as a choice (zones.services.address_place).
 
-resolve_address() never raises: bad input is "not found" (None).
+What neighbors add that passyunk does not read (a unit typed first, Spanish
+street words) is taken off first, in zones.address_words; docs/addresses.md
+has the whole list. resolve_address() and address_lookup() never raise: bad
+input is "not found".
 """
 
 import ast
@@ -128,7 +133,7 @@ def _lookup(text, zip_code):
             # "Wolf Ave" for Wolf St: the name and the number are right.
             streets = _on_hundred(named, hundred, predir, None)
             if streets:
-                return _offer(streets, house_number, hundred, zip_code)
+                return _offer(streets, house_number, zip_code)
         if not streets and street.get("is_centerline_match") and _on_a_centerline_segment(components):
             # passyunk places a number a little past a segment's end (the
             # 1000 block of Moore St has houses but no range of its own).
@@ -137,13 +142,13 @@ def _lookup(text, zip_code):
             # One street of that name has this number ("1123 9th St": N 9th
             # St has no 1100 block): the number decides.
             return AddressLookup(placed=_resolved(streets[0], house_number), zip_code=zip_code)
-        return _offer(streets, house_number, hundred, zip_code)
+        return _offer(streets, house_number, zip_code)
     # Not a street of the City: offer the real streets spelled closest,
     # never pick one silently.
     streets = []
     for similar in index.similar_names(name):
         streets.extend(_on_hundred(index.streets_named(similar), hundred, predir, None))
-    return _offer(streets[:_MOST_CHOICES], house_number, hundred, zip_code, fuzzy=True)
+    return _offer(streets[:_MOST_CHOICES], house_number, zip_code, fuzzy=True)
 
 
 # A choice longer than this is no help on a phone.
@@ -157,7 +162,7 @@ def _on_hundred(streets, hundred, predir, suffix):
     ]
 
 
-def _offer(streets, house_number, hundred, zip_code, fuzzy=False):
+def _offer(streets, house_number, zip_code, fuzzy=False):
     if not streets:
         return AddressLookup(zip_code=zip_code)
     north_or_south = (

@@ -98,7 +98,8 @@ def as_typed(cleaned):
         number=number,
         street=tuple(street),
         zip_code=zip_code,
-        direction=street[0] in DIRECTIONS and len(street) > 1,
+        # "S 9th", "South Broad St"; but "South St" is a street named South.
+        direction=street[0] in DIRECTIONS and any(w not in SUFFIXES for w in street[1:]),
         suffix=len(street) > 1 and street[-1] in SUFFIXES,
     )
 
