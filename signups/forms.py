@@ -11,6 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from signups.form_messages import PublicFormMessagesMixin
 from signups.models import Availability, ContactMethod, Language, WayToHelp
 from signups.services import SignupError, email_normalize, phone_normalize
 from zones.models import Block
@@ -49,10 +50,11 @@ def email_field():
     )
 
 
-class ContactFormMixin:
+class ContactFormMixin(PublicFormMessagesMixin):
     """A name and a phone or an email, cleaned the same way wherever a person
     gives them (the join form, an RSVP, a walk-in), so that volunteer_upsert
-    finds the same person again whichever form they used."""
+    finds the same person again whichever form they used; with error messages
+    in the page's `tú` (signups.form_messages)."""
 
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())

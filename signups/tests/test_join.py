@@ -290,7 +290,7 @@ def test_errors_are_in_spanish_on_the_spanish_form(client, block):
         "/es/join/", join_data(name="", phone="555-01", consent=None, address="", zip_code="1")
     )
     errors = response.context["form"].errors
-    assert errors["name"] == ["Este campo es obligatorio."]
+    assert errors["name"] == ["Completa este campo."]
     assert errors["phone"] == ["Escribe un número de teléfono válido, por ejemplo 215-555-0123."]
     assert errors["consent"] == ["Solo podemos contactarte si estás de acuerdo."]
     assert errors["zip_code"] == ["Escribe un código postal de 5 dígitos, por ejemplo 19147."]

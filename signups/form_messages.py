@@ -1,0 +1,47 @@
+"""Error messages of the public forms in the voice of the rest of the page.
+
+Django's own Spanish says `usted` ("Asegúrese de que este valor tenga menos
+de 200 caracteres", "Introduzca una dirección de correo electrónico
+válida"), right above our `tú` labels ("Tu nombre"). The join form, the RSVP
+and the walk-in form replace those defaults with ours; a message a form
+sets itself ("Tell us your name.") is left alone. The admin keeps Django's.
+"""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+
+PUBLIC_MESSAGES = {
+    "required": _("Fill in this field."),
+    "max_length": ngettext_lazy(
+        "Use at most %(limit_value)d character (this has %(show_value)d).",
+        "Use at most %(limit_value)d characters (this has %(show_value)d).",
+        "limit_value",
+    ),
+    "invalid_choice": _("Choose one of the options shown."),
+}
+PUBLIC_INVALID = {
+    forms.EmailField: _("Enter a valid email address, for example ana@example.com."),
+}
+
+
+def _django_default(field, code):
+    for klass in type(field).__mro__:
+        message = getattr(klass, "default_error_messages", {}).get(code)
+        if message is not None:
+            return message
+    return None
+
+
+class PublicFormMessagesMixin:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            # Only Django's defaults: validators' codes (max_length) have no
+            # entry yet, and a field's own message has replaced the default.
+            for code, message in PUBLIC_MESSAGES.items():
+                if field.error_messages.get(code) in (None, _django_default(field, code)):
+                    field.error_messages[code] = message
+            for klass, message in PUBLIC_INVALID.items():
+                if isinstance(field, klass) and field.error_messages.get("invalid") == _django_default(field, "invalid"):
+                    field.error_messages["invalid"] = message
