@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from resistance_zone.caching import page_for_everyone
@@ -183,6 +184,16 @@ def _thanks_url(language):
         return reverse("signups:thanks")
 
 
+# The language chosen, said inside a sentence: Spanish writes language names
+# in lower case there ("en el idioma que elegiste (español)"), while the
+# choices' labels on the form start with a capital.
+LANGUAGE_IN_A_SENTENCE = {
+    Language.ENGLISH: pgettext_lazy("in a sentence", "English"),
+    Language.SPANISH: pgettext_lazy("in a sentence", "Spanish"),
+    Language.BOTH: pgettext_lazy("in a sentence", "English and Spanish"),
+}
+
+
 @require_safe
 def thanks(request):
     answers = _thanks_cookie_read(request)
@@ -197,7 +208,7 @@ def thanks(request):
         "signups/thanks.html",
         {
             "home_block": block,
-            "language_chosen": Language(language).label,
+            "language_chosen": LANGUAGE_IN_A_SENTENCE[Language(language)],
             "campaign": campaign,
             # "which starts on <date>" only while that date is ahead.
             "campaign_started": campaign is not None and campaign.starts_on <= timezone.localdate(),

@@ -64,3 +64,17 @@ def test_sesion_means_only_a_login():
         if re.search(r"sesi[oó]n", _LOGIN_SESSION.sub("", text), re.IGNORECASE)
     ]
     assert offenders == []
+
+
+def test_spanish_writes_language_names_and_weekdays_in_lower_case_mid_sentence():
+    from django.utils import translation
+    from django.utils.translation import pgettext
+
+    from signups.views import LANGUAGE_IN_A_SENTENCE
+
+    with translation.override("es"):
+        # "en el idioma que elegiste (español)", "Equipo 1 (sábado)"
+        assert str(LANGUAGE_IN_A_SENTENCE["es"]) == "español"
+        assert pgettext("canvass day", "Saturday") == "sábado"
+    with translation.override("en"):
+        assert str(LANGUAGE_IN_A_SENTENCE["es"]) == "Spanish"

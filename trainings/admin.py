@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from signups.admin import VolunteerAdmin
@@ -159,7 +159,10 @@ class SessionAdmin(AccentInsensitiveSearchMixin, ZoneScopedAdminMixin, admin.Mod
                 done += 1
             except TrainingError as error:
                 self.message_user(request, f"{session}: {error.message}", level="error")
-        self.message_user(request, gettext("Sessions marked done: {count}").format(count=done))
+        self.message_user(
+            request,
+            ngettext("%(count)d session marked done.", "%(count)d sessions marked done.", done) % {"count": done},
+        )
 
     def get_urls(self):
         own = [

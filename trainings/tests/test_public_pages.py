@@ -51,7 +51,7 @@ def test_the_list_speaks_spanish(client):
     SessionFactory(capacity=1)
     body = client.get("/es/trainings/").content.decode()
     assert "Próximos talleres" in body
-    assert "queda 1 lugar" in body
+    assert "Queda 1 lugar" in body
 
 
 def test_the_list_filters_by_language_and_zone(client):
