@@ -78,3 +78,57 @@ def test_spanish_writes_language_names_and_weekdays_in_lower_case_mid_sentence()
         assert pgettext("canvass day", "Saturday") == "sábado"
     with translation.override("en"):
         assert str(LANGUAGE_IN_A_SENTENCE["es"]) == "Spanish"
+
+
+# `usted` forms that have shown up beside our `tú` (Django's own Spanish
+# says "Introduzca", "Asegúrese", "Escoja").
+USTED = re.compile(
+    r"\busted(es)?\b|\bsu dirección\b|\bIngrese\b|\bEscriba\b|\bAsegúrese\b|\bHaga clic\b"
+    r"|\bIntroduzca\b|\bpor favor ingrese\b|\bSeleccione\b|\bEscoja\b|\bElija\b|\bInscríbase\b"
+    r"|\bRegrese\b|\bVuelva\b|\bIntente\b|\bconfirme\b",
+    re.IGNORECASE,
+)
+# What a neighbor or a trainer reads: public pages, emails, trainer tools,
+# and the public forms' Python strings. The admin's own templates say usted.
+PUBLIC_SOURCES = ("signups/templates/signups/", "trainings/templates/trainings/", "templates/",
+                  "signups/forms.py", "signups/form_messages.py", "trainings/forms.py")
+
+
+def _is_public(path):
+    return path.startswith(PUBLIC_SOURCES) and "/admin/" not in path and not path.startswith("templates/admin/")
+
+
+def _public_templates():
+    for folder in ("signups/templates", "trainings/templates", "templates"):
+        for path in (BASE / folder).rglob("*"):
+            relative = str(path.relative_to(BASE))
+            if path.suffix in (".html", ".txt") and _is_public(relative):
+                yield relative, path
+
+
+def test_public_templates_have_no_usted_forms():
+    offenders = [
+        (relative, match.group(0))
+        for relative, path in _public_templates()
+        for match in USTED.finditer(path.read_text())
+    ]
+    assert offenders == []
+
+
+def test_the_spanish_of_public_strings_says_tu():
+    offenders = [
+        (e.msgid, text)
+        for e in _catalog()
+        if any(_is_public(path) for path, _line in e.occurrences)
+        for text in _spanish(e)
+        if USTED.search(text)
+    ]
+    assert offenders == []
+
+
+def test_the_usted_check_catches_django_style_messages():
+    for text in ("Asegúrese de que este valor tenga menos de 200 caracteres.",
+                 "Introduzca una dirección de correo electrónico válida.",
+                 "Escriba su dirección."):
+        assert USTED.search(text)
+    assert not USTED.search("Escribe tu dirección y revisa el número de casa.")
