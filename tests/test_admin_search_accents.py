@@ -70,7 +70,7 @@ def test_block_search_ignores_accents(superuser_client):
 
 
 def test_session_search_ignores_accents(superuser_client):
-    SessionFactory(location_name="Iglesia San Andrés")
+    SessionFactory(location_name_en="Iglesia San Andrés")
     found = _found(superuser_client, "/admin/trainings/session/", "andres")
     assert len(found) == 1
 

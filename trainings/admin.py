@@ -95,7 +95,7 @@ class SessionAdmin(AccentInsensitiveSearchMixin, ZoneScopedAdminMixin, admin.Mod
         "seats_left_display", "waitlist_display", "attended_display", "status", "sheet_links",
     )
     list_filter = ("status", "language", "zone", "topic")
-    search_fields = ("location_name", "neighborhood", "topic__name_en", "topic__name_es")
+    search_fields = ("location_name_en", "location_name_es", "neighborhood", "topic__name_en", "topic__name_es")
     accent_insensitive_fields = search_fields
     date_hierarchy = "starts_at"
     # Topic and zone for every row come with the list's one query; the counts
@@ -106,7 +106,7 @@ class SessionAdmin(AccentInsensitiveSearchMixin, ZoneScopedAdminMixin, admin.Mod
     actions = ("mark_done",)
     fieldsets = (
         (None, {"fields": ("topic", "status", "starts_at", "ends_at", "language", "capacity", "zone")}),
-        (_("Place"), {"fields": ("location_name", "neighborhood", "address")}),
+        (_("Place"), {"fields": ("location_name_en", "location_name_es", "neighborhood", "address")}),
         (_("Trainers"), {"fields": ("trainers", "private_roster")}),
     )
 

@@ -61,9 +61,10 @@ TOPICS = [
 ]
 
 PLACES = [
-    ("St. Thomas Aquinas parish hall", "Point Breeze / Newbold", "1719 Morris St (side door)"),
-    ("Community center", "Bella Vista", "1101 S 8th St"),
-    ("Library meeting room", "Passyunk Square", "1201 S 7th St"),
+    (("St. Thomas Aquinas parish hall", "Salón parroquial de Santo Tomás de Aquino"), "Point Breeze / Newbold",
+     "1719 Morris St (side door)"),
+    (("Community center", "Centro comunitario"), "Bella Vista", "1101 S 8th St"),
+    (("Library meeting room", "Sala de reuniones de la biblioteca"), "Passyunk Square", "1201 S 7th St"),
 ]
 
 
@@ -89,12 +90,13 @@ def demo_trainings_load(*, zone, trainer=None):
         (topics[3], PLACES[1], _at(9, 14), 2, Session.Language.SPANISH, 30),
     ]
     created = 0
-    for topic, (place, neighborhood, address), starts, hours, language, capacity in plans:
-        if Session.objects.upcoming(now=now).filter(topic=topic, location_name=place).exists():
+    for topic, ((place, place_es), neighborhood, address), starts, hours, language, capacity in plans:
+        if Session.objects.upcoming(now=now).filter(topic=topic, location_name_en=place).exists():
             continue
         session = Session.objects.create(
             topic=topic, starts_at=starts, ends_at=starts + datetime.timedelta(hours=hours),
-            language=language, location_name=place, neighborhood=neighborhood, address=address,
+            language=language, location_name_en=place, location_name_es=place_es, neighborhood=neighborhood,
+            address=address,
             capacity=capacity, zone=zone,
         )
         if trainer is not None:
@@ -102,7 +104,7 @@ def demo_trainings_load(*, zone, trainer=None):
         created += 1
 
     demo_people = list(Volunteer.objects.filter(notes="Demo data").order_by("pk"))
-    today = Session.objects.upcoming(now=now).filter(topic=topics[0], location_name=PLACES[0][0]).first()
+    today = Session.objects.upcoming(now=now).filter(topic=topics[0], location_name_en=PLACES[0][0][0]).first()
     if today is not None:
         for volunteer in demo_people[:6]:
             Registration.objects.get_or_create(
@@ -127,11 +129,11 @@ def demo_topics_ensure():
 def _demo_past_session(topic, zone, attendees, trainer):
     """The demo's trained neighbors are trained because they attended this
     session: attendance is the one source of trained status."""
-    place, neighborhood, address = PLACES[1]
-    if Session.objects.filter(topic=topic, location_name=place, ends_at__lt=timezone.now()).exists():
+    (place, place_es), neighborhood, address = PLACES[1]
+    if Session.objects.filter(topic=topic, location_name_en=place, ends_at__lt=timezone.now()).exists():
         return
     session = Session.objects.create(
-        topic=topic, location_name=place, starts_at=_at(-14, 18), ends_at=_at(-14, 20),
+        topic=topic, location_name_en=place, location_name_es=place_es, starts_at=_at(-14, 18), ends_at=_at(-14, 20),
         language=Session.Language.BILINGUAL, neighborhood=neighborhood, address=address, capacity=30, zone=zone,
     )
     for volunteer in attendees:

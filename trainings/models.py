@@ -122,8 +122,13 @@ class Session(models.Model):
     language = models.CharField(
         _("language"), max_length=10, choices=Language, default=Language.BILINGUAL
     )
-    location_name = models.CharField(
-        _("place"), max_length=200, help_text=_("Shown publicly, e.g. the name of a church hall.")
+    location_name_en = models.CharField(
+        _("place (English)"), max_length=200, help_text=_("Shown publicly, e.g. the name of a church hall.")
+    )
+    # A Spanish page said "St. Thomas parish hall": the place's name as the
+    # neighbors say it, when it has one ("Salón parroquial de Santo Tomás").
+    location_name_es = models.CharField(
+        _("place (Spanish)"), max_length=200, blank=True, help_text=_("Leave empty to show the English name.")
     )
     neighborhood = models.CharField(_("neighborhood"), max_length=120, help_text=_("Shown publicly."))
     # Only people who registered see this (confirmation page, calendar file,
@@ -173,6 +178,8 @@ class Session(models.Model):
     def __str__(self):
         local = timezone.localtime(self.starts_at)
         return f"{self.topic} · {local:%Y-%m-%d %H:%M}"
+
+    location_name = in_active_language("location_name")
 
     def roster_is_private(self, registered_count):
         if self.private_roster is not None:

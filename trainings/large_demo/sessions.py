@@ -85,7 +85,7 @@ def sessions_create(rng, now, count, people_count, topics, zones, pilot, blocks,
         session = Session(
             topic=topic, starts_at=starts, ends_at=starts + datetime.timedelta(hours=hours),
             language=language, capacity=capacity, zone=zone, status=status,
-            location_name=f"{area} {rng.choice(PLACE_KINDS)}"[:200], neighborhood=area[:120],
+            location_name_en=f"{area} {rng.choice(PLACE_KINDS)}"[:200], neighborhood=area[:120],
             address=f"{venue.hundred + rng.randrange(1, 99)} {display_street(venue.street)}",
         )
         planned.append(_Planned(session, trainer_ids, demand))

@@ -42,7 +42,7 @@ class SessionFactory(factory.django.DjangoModelFactory):
     starts_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=3))
     ends_at = factory.LazyAttribute(lambda o: o.starts_at + datetime.timedelta(hours=2))
     language = Session.Language.BILINGUAL
-    location_name = "St. Thomas parish hall"
+    location_name_en = "St. Thomas parish hall"
     neighborhood = "Bella Vista"
     address = "1409 S 9th St (side door)"
     capacity = 20

@@ -66,7 +66,7 @@ def test_setting_status_done_in_the_admin_trains_the_attendees(admin_client):
         "ends_at_0": timezone.localtime(session.ends_at).strftime("%Y-%m-%d"),
         "ends_at_1": timezone.localtime(session.ends_at).strftime("%H:%M:%S"),
         "language": session.language, "capacity": session.capacity, "zone": session.zone.pk,
-        "location_name": session.location_name, "neighborhood": session.neighborhood,
+        "location_name_en": session.location_name_en, "neighborhood": session.neighborhood,
         "address": session.address, "private_roster": "unknown",
         "registrations-TOTAL_FORMS": 0, "registrations-INITIAL_FORMS": 0,
         "attendances-TOTAL_FORMS": 1, "attendances-INITIAL_FORMS": 1,

@@ -154,7 +154,7 @@ def test_a_roster_opened_today_reloads_without_signal_and_still_checks_in(traine
 
 
 def test_the_public_training_pages_fit_a_phone(phone_page, live_server):
-    session = SessionFactory(location_name="A very long parish hall name for a narrow screen")
+    session = SessionFactory(location_name_en="A very long parish hall name for a narrow screen")
     for path in ("/es/trainings/", f"/es/trainings/{session.pk}/"):
         phone_page.goto(f"{live_server.url}{path}")
         assert phone_page.evaluate("document.documentElement.scrollWidth") <= 360
