@@ -184,15 +184,6 @@ def rate_limit_record_success(window):
         window.add("accepted")
 
 
-def rate_limit_exceeded(request, *, scope, now=None):
-    """True once this post is over one of its budgets (rate_limit_check)."""
-    try:
-        rate_limit_check(request, scope=scope, now=now)
-    except RateLimited:
-        return True
-    return False
-
-
 def form_started_token(now=None, *, seen=False):
     """The signed time a form was shown, for its hidden STARTED_FIELD.
 
