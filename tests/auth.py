@@ -41,3 +41,13 @@ def login_with_otp(client, user):
 @pytest.fixture
 def otp_login(db):
     return login_with_otp
+
+
+def browser_share_session(context, client, live_server):
+    """Give headless Chromium (a page's `context`) the session the test
+    client logged in with (login_with_otp, log_in), so the browser opens
+    staff pages as that user."""
+    from django.conf import settings
+
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}])

@@ -3,10 +3,9 @@ trainer pages make, and every one goes to our own host. Also collects CSP
 violations: the map and the check-in page must work under the policy."""
 
 import pytest
-from django.conf import settings
 from django.test import Client
 
-from tests.auth import login_with_otp
+from tests.auth import browser_share_session, login_with_otp
 from tests.pages import build_world, public_urls, staff_urls, trainer_urls
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -27,10 +26,7 @@ def _visit_all(page, live_server, paths):
 def _logged_in(page, live_server, user):
     client = Client()
     login_with_otp(client, user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
-    )
+    browser_share_session(page.context, client, live_server)
 
 
 def test_public_pages_request_only_our_host(phone_page, live_server):

@@ -4,9 +4,9 @@ under the walk-in form, and a trainer cannot undo it."""
 import datetime
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 
+from tests.auth import browser_share_session
 from trainings.models import Session
 from trainings.tests.factories import RegistrationFactory, SessionFactory
 
@@ -21,10 +21,7 @@ def roster(phone_page, live_server, client, trainer, log_in):
     )
     RegistrationFactory(session=session, volunteer__name="Ana Flores")
     log_in(client, trainer)
-    phone_page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-          "url": live_server.url}]
-    )
+    browser_share_session(phone_page.context, client, live_server)
     phone_page.goto(f"{live_server.url}/es/trainer/sessions/{session.pk}/")
     return phone_page, session
 

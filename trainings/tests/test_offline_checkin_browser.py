@@ -4,9 +4,9 @@ back online, and the server records exactly one attendance."""
 import datetime
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 
+from tests.auth import browser_share_session
 from trainings.models import Attendance
 from trainings.tests.factories import RegistrationFactory, SessionFactory
 
@@ -18,10 +18,7 @@ def trainer_page(phone_page, live_server, client, trainer, log_in):
     """A phone logged in as the trainer: the test client logs in (the one
     place, see conftest) and the browser gets its session cookie."""
     log_in(client, trainer)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    phone_page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
-    )
+    browser_share_session(phone_page.context, client, live_server)
     return phone_page
 
 

@@ -4,9 +4,9 @@ them: walk-ins checked in before the page loaded still count."""
 import datetime
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 
+from tests.auth import browser_share_session
 from trainings.tests.factories import AttendanceFactory, RegistrationFactory, SessionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -15,10 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def trainer_page(phone_page, live_server, client, trainer, log_in):
     log_in(client, trainer)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    phone_page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
-    )
+    browser_share_session(phone_page.context, client, live_server)
     return phone_page
 
 

@@ -4,10 +4,10 @@ the way the script does: every word typed, accents and case ignored."""
 import datetime
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.auth import browser_share_session
 from trainings.tests.factories import RegistrationFactory, SessionFactory
 
 
@@ -47,10 +47,7 @@ def test_typing_filters_by_every_word_without_accents(phone_page, live_server, c
     RegistrationFactory(session=session, volunteer__name="María Peña López")
     RegistrationFactory(session=session, volunteer__name="María Ruiz")
     log_in(client, trainer)
-    phone_page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-          "url": live_server.url}]
-    )
+    browser_share_session(phone_page.context, client, live_server)
     phone_page.goto(f"{live_server.url}/es/trainer/sessions/{session.pk}/")
 
     phone_page.locator("#roster-q").fill("maria lopez")

@@ -4,9 +4,9 @@ what was typed and shows the error by its field (issue #11, item 10)."""
 import datetime
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 
+from tests.auth import browser_share_session
 from trainings.models import Attendance
 from trainings.tests.factories import SessionFactory
 
@@ -18,10 +18,7 @@ def walk_in_form(phone_page, live_server, client, trainer, log_in):
     """The open walk-in form of today's session, on a phone logged in as its
     trainer (the test client logs in, the browser gets its cookie)."""
     log_in(client, trainer)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    phone_page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
-    )
+    browser_share_session(phone_page.context, client, live_server)
     now = timezone.now()
     session = SessionFactory(
         starts_at=now - datetime.timedelta(minutes=10), ends_at=now + datetime.timedelta(hours=2), trainers=[trainer]

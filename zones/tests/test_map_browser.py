@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 
 from signups.tests.factories import VolunteerFactory
-from tests.auth import login_with_otp
+from tests.auth import browser_share_session, login_with_otp
 from zones.tests.factories import BlockFactory, ZoneFactory
 
 
@@ -12,9 +12,7 @@ def log_browser_in(page, live_server, user):
     """Give the browser the session of a staff user who passed the second factor."""
     client = Client()
     login_with_otp(client, user)
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
+    browser_share_session(page.context, client, live_server)
 
 
 @pytest.mark.browser

@@ -3,7 +3,7 @@ popup-close buttons (30 and 24 px by default) are made thumb-sized."""
 
 import pytest
 
-from tests.auth import login_with_otp
+from tests.auth import browser_share_session, login_with_otp
 from zones.tests.factories import BlockFactory, ZoneFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -20,9 +20,7 @@ def test_the_map_controls_are_44_px(live_server, phone_page, django_user_model, 
         username="organizer", password="a long enough password", is_staff=True, is_superuser=True
     )
     login_with_otp(client, user)
-    phone_page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
+    browser_share_session(phone_page.context, client, live_server)
 
     phone_page.goto(f"{live_server.url}/en/zones/pilot/map/")
     phone_page.wait_for_selector("text=1 block drawn.")

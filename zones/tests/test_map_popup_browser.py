@@ -3,7 +3,7 @@ under Leaflet's zoom buttons, hiding the block's name."""
 
 import pytest
 
-from tests.auth import login_with_otp
+from tests.auth import browser_share_session, login_with_otp
 from zones.tests.factories import BlockFactory, ZoneFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -58,9 +58,7 @@ def test_a_popup_near_the_top_left_is_not_covered_by_the_zoom_buttons(
         username="organizer", password="a long enough password", is_staff=True, is_superuser=True
     )
     login_with_otp(client, user)
-    phone_page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
+    browser_share_session(phone_page.context, client, live_server)
 
     phone_page.goto(f"{live_server.url}/en/zones/pilot/map/")
     phone_page.wait_for_selector("text=2 blocks drawn.")

@@ -8,7 +8,7 @@ import pytest
 
 from signups.models import CanvassTeam
 from signups.tests.factories import CampaignFactory, VolunteerFactory
-from tests.auth import login_with_otp
+from tests.auth import browser_share_session, login_with_otp
 from zones.tests.factories import BlockFactory, ZoneFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -40,7 +40,7 @@ def test_a_block_with_three_full_teams_prints_on_one_letter_page(live_server, ch
     login_with_otp(client, user)
     context = chromium.new_context()
     page = context.new_page()
-    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+    browser_share_session(context, client, live_server)
 
     page.goto(f"{live_server.url}/admin/zones/zone/{zone.pk}/packet/")
     assert page.locator(".packet-page").count() == 2
