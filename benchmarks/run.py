@@ -104,7 +104,7 @@ def bench_map_geojson(results):
     login_with_otp(client, user)
 
     def fetch():
-        # The cold path: the payload is cached once built (resistance_zone.caching).
+        # The cold path: the payload is cached once built (pagecache.pages).
         cache.clear()
         response = client.get("/en/zones/blocks.geojson")
         assert response.status_code == 200, response.status_code

@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "zones",
     "signups",
     "trainings",
+    # Last: it connects the generation signals the apps above declared.
+    "pagecache",
 ]
 
 MIDDLEWARE = [
@@ -138,9 +140,9 @@ CACHES = {"default": env.cache("CACHE_URL", default="dbcache://rz_cache")}
 for _option in ("key_prefix", "version", "key_function"):
     if _option in CACHES["default"]:
         CACHES["default"][_option.upper()] = CACHES["default"].pop(_option)
-# Redis through one client per connection pool (resistance_zone/redis_cache.py).
+# Redis through one client per connection pool (pagecache/redis_cache.py).
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    CACHES["default"]["BACKEND"] = "resistance_zone.redis_cache.SharedClientRedisCache"
+    CACHES["default"]["BACKEND"] = "pagecache.redis_cache.SharedClientRedisCache"
 # The database cache keeps 300 entries by default and then deletes a third
 # of them, sessions and rate-limit counts included: far too few once pages
 # are cached too.

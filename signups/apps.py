@@ -11,10 +11,15 @@ class SignupsConfig(AppConfig):
         from signups import audit, audit_admin  # noqa: F401 (registers the read-only admin)
 
         audit.connect()
-        # Forget cached pages when the data they show changes.
-        from resistance_zone import caching
+        # Forget cached pages when the data they show changes: the landing
+        # page and the join form show the open campaign; the map counts
+        # people; a kept join form gets this response's start time.
+        from pagecache.pages import generation_follows, per_request_value
+        from signups.protection import form_started_token
 
-        caching.connect()
+        generation_follows("campaigns", models=["signups.Campaign"])
+        generation_follows("coverage", models=["signups.Volunteer"])
+        per_request_value("form_started_token", form_started_token)
 
         # Keep the Organizer and Trainer groups (signups.roles) after a flush.
         from django.db.models.signals import post_migrate

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from resistance_zone.caching import cached
+from pagecache.pages import cached
 from signups.models import (
     Campaign,
     Language,

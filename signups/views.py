@@ -7,7 +7,7 @@ from django.utils import timezone, translation
 from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
-from resistance_zone.caching import page_for_everyone
+from pagecache.pages import page_for_everyone
 from signups.forms import JoinForm, block_from_param
 from signups.models import Language, Volunteer
 from signups.pending import (

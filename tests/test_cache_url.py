@@ -36,8 +36,8 @@ def test_a_key_prefix_in_a_redis_url_is_kept():
     backend, location, prefix, timeout, options = _cache_settings(
         "redis://127.0.0.1:6379/2?key_prefix=zone-a&timeout=60&socket_timeout=2"
     )
-    # Django's Redis cache, sharing one client per pool (resistance_zone/redis_cache.py).
-    assert backend == "resistance_zone.redis_cache.SharedClientRedisCache"
+    # Django's Redis cache, sharing one client per pool (pagecache/redis_cache.py).
+    assert backend == "pagecache.redis_cache.SharedClientRedisCache"
     assert location == "redis://127.0.0.1:6379/2"
     assert prefix == "zone-a"
     assert timeout == "60"
@@ -56,7 +56,7 @@ def test_a_key_prefix_in_the_database_cache_url_is_kept():
 def test_the_redis_cache_keeps_one_client_and_still_works():
     import uuid
 
-    from resistance_zone.redis_cache import SharedClientRedisCache
+    from pagecache.redis_cache import SharedClientRedisCache
 
     url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
     cache = SharedClientRedisCache(url, {"KEY_PREFIX": f"rz-test-{uuid.uuid4().hex}"})

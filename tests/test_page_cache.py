@@ -1,5 +1,5 @@
 """Pages every visitor sees alike come from the shared cache
-(resistance_zone.caching), and show a change at once."""
+(pagecache.pages), and show a change at once."""
 
 import re
 
@@ -125,7 +125,7 @@ def test_a_write_bumps_its_generation_at_once_and_again_at_commit(django_capture
     # At once, so the writer's next read is fresh; at commit, so a page
     # another request rendered from the rows before the commit is not kept
     # under the new number.
-    from resistance_zone.caching import generations
+    from pagecache.pages import generations
 
     volunteer = VolunteerFactory()
     before = generations("coverage")["coverage"]
@@ -139,7 +139,7 @@ def test_a_write_bumps_its_generation_at_once_and_again_at_commit(django_capture
 def test_a_lost_generation_counter_never_starts_again_at_an_old_number():
     from django.core.cache import cache
 
-    from resistance_zone.caching import generation_bump, generations
+    from pagecache.pages import generation_bump, generations
 
     generation_bump("coverage")
     before = generations("coverage")["coverage"]

@@ -16,7 +16,7 @@ X-Forwarded-For). Rows are committed (transactional tests) so the instances
 see them; Redis keys carry a prefix of this run and are deleted after each
 test, never the whole database. Each test makes its rows with factories
 before its first request: a factory's save tells the test process's own
-cache that the data changed (resistance_zone/caching.py), not the shared
+cache that the data changed (pagecache/pages.py), not the shared
 one, so every change the instances must notice goes through them. Redis is TEST_REDIS_URL (default
 redis://127.0.0.1:6379/15); when it does not answer, these tests are skipped
 with the reason, except under CI=true, where that is a failure.

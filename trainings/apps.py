@@ -18,7 +18,14 @@ class TrainingsConfig(AppConfig):
         # until one of its people, registrations or check-ins changes.
         from django.db.models.signals import post_delete, post_save
 
-        from resistance_zone.caching import generation_bump
+        from pagecache.pages import generation_bump, generation_follows
+
+        # The map's per-block counts; the public trainings list (sessions,
+        # seats left, topics). Every trainer's roster: bumped below, with
+        # one generation per session ("roster-<pk>").
+        generation_follows("coverage", models=["trainings.Attendance", "trainings.Session"])
+        generation_follows("trainings", models=["trainings.Session", "trainings.Registration", "trainings.Topic"])
+        generation_follows("rosters")
 
         def session_roster_changed(sender, instance, **kwargs):
             generation_bump(f"roster-{instance.session_id}")

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from resistance_zone.caching import generation_bump
+from pagecache.pages import generation_bump
 from signups.audit import AuditEntry, audit_retention
 from trainings.models import Attendance
 

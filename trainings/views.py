@@ -27,7 +27,7 @@ from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from resistance_zone.caching import CSRF_PLACEHOLDER, cached, page_for_everyone, per_response
+from pagecache.pages import CSRF_PLACEHOLDER, cached, page_for_everyone, per_response
 from signups.forms import block_choice_label
 from signups.models import Volunteer
 from signups.protection import guard_public_form

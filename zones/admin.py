@@ -20,7 +20,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from resistance_zone.caching import generation_bump
+from pagecache.pages import generation_bump
 from zones.admin_scoping import ZoneScopedAdminMixin
 from zones.admin_search import AccentInsensitiveSearchMixin
 from zones.assigning import ZoneAssignError, zone_assign_blocks

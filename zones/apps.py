@@ -18,3 +18,11 @@ class ZonesConfig(AppConfig):
         for connection in connections.all(initialized_only=True):
             if connection.connection is not None:
                 register_sqlite_unaccent(sender=None, connection=connection)
+
+        # Forget cached pages when the places they show change: the map's
+        # blocks and counts, and who organizes a zone (the map's scope); the
+        # trainings list names zones.
+        from pagecache.pages import generation_follows
+
+        generation_follows("coverage", models=["zones.Block", "zones.Zone"], m2m=["zones.Zone.organizers"])
+        generation_follows("trainings", models=["zones.Zone"])

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from resistance_zone.caching import generation_bump
+from pagecache.pages import generation_bump
 from zones.address import resolve_address
 from zones.models import Block
 from zones.streets import normalize_street

@@ -25,7 +25,7 @@ from shapely.geometry import LineString, MultiLineString, shape
 from shapely.ops import linemerge
 from shapely.strtree import STRtree
 
-from resistance_zone.caching import generation_bump
+from pagecache.pages import generation_bump
 from zones.models import Block, Zone
 from zones.streets import normalize_street
 

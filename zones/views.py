@@ -12,7 +12,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from resistance_zone.caching import cached_entry, cached_keep, stamp
+from pagecache.pages import cached_entry, cached_keep, stamp
 from zones.admin_scoping import blocks_for, sees_everything, zones_for
 from zones.coverage import zone_coverage_summaries, zone_coverage_summary
 from zones.models import Block, CoverageLevel, Zone
@@ -154,7 +154,7 @@ def blocks_geojson(request, slug=None):
     or every block (all South Philadelphia in one response, 86 kB gzipped).
     One query for the blocks, whatever their number.
 
-    Built once per coverage generation (resistance_zone.caching: a sign-up,
+    Built once per coverage generation (pagecache.pages: a sign-up,
     a check-in, a block or zone change bumps it), per language and per
     scope: everything for a superuser, an organizer's own zones otherwise.
     The ETag names that version, so a phone revalidating gets its 304

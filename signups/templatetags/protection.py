@@ -26,7 +26,7 @@ def bot_trap(context):
         label=gettext("Leave this field empty"),
         started=STARTED_FIELD,
         # A page cached for everyone carries a placeholder here, filled in
-        # per response (resistance_zone.caching).
+        # per response (pagecache.pages).
         token=context.get("form_started_token") or _token(context),
     )
 

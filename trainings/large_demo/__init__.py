@@ -34,7 +34,7 @@ from django.db import transaction
 from django.utils import timezone
 from shapely.geometry import shape
 
-from resistance_zone.caching import GENERATIONS, generation_bump
+from pagecache.pages import GENERATIONS, generation_bump
 
 from signups.demo import demo_organizer_ensure, launch_campaign_ensure
 from signups.models import Volunteer

@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from resistance_zone.caching import generation_bump
+from pagecache.pages import generation_bump
 from trainings.models import Attendance, Registration, Session, new_cancel_token
 from trainings.services.common import TrainingError
 

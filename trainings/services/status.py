@@ -5,7 +5,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from resistance_zone.caching import generation_bump
+from pagecache.pages import generation_bump
 from signups.models import Volunteer
 from trainings.models import Attendance, Session
 from trainings.services.common import TrainingError

@@ -7,7 +7,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from resistance_zone.caching import generations
+from pagecache.pages import generations
 from signups.models import Volunteer
 from signups.tests.factories import VolunteerFactory
 from trainings.models import Session

@@ -26,27 +26,31 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-# Which data each generation follows. Model senders are "app_label.Model"
-# strings so this module imports no app's models.
-GENERATIONS = {
-    # The map's per-block counts.
-    "coverage": [
-        "signups.Volunteer", "trainings.Attendance", "trainings.Session", "zones.Block", "zones.Zone",
-    ],
-    # The public trainings list: sessions, seats left, topics, zone names.
-    "trainings": ["trainings.Session", "trainings.Registration", "trainings.Topic", "zones.Zone"],
-    # The landing page and the join form show the open campaign.
-    "campaigns": ["signups.Campaign"],
-    # Every trainer's roster: a person's name or contact changed. Bumped by
-    # trainings.apps, which also keeps one generation per session
-    # ("roster-<pk>") for its check-ins and registrations.
-    "rosters": [],
-}
-# Membership changes that move what someone sees without saving a row of
-# the models above: who organizes a zone (the map's scope).
-M2M_GENERATIONS = {
-    "coverage": ["zones.Zone.organizers"],
-}
+# Which models each generation follows, and the membership changes that
+# move what someone sees without saving a row: filled by the apps that own
+# the models (each app's ready() calls generation_follows), so this module
+# imports no app. Model senders are "app_label.Model" strings.
+GENERATIONS = {}
+M2M_GENERATIONS = {}
+# Values that differ per request and are filled into a kept page: context
+# name -> maker, also filled by the apps (signups: the form's start time).
+PER_REQUEST_VALUES = {}
+
+
+def generation_follows(name, models=(), m2m=()):
+    """Say that generation `name` changes whenever one of `models` is saved
+    or deleted, or one of the many-to-many relations `m2m`
+    ("app_label.Model.field") changes."""
+    GENERATIONS.setdefault(name, [])
+    GENERATIONS[name].extend(model for model in models if model not in GENERATIONS[name])
+    M2M_GENERATIONS.setdefault(name, [])
+    M2M_GENERATIONS[name].extend(relation for relation in m2m if relation not in M2M_GENERATIONS[name])
+
+
+def per_request_value(context_name, make):
+    """Fill `context_name` in every kept page with `make()`, per response."""
+    PER_REQUEST_VALUES[context_name] = make
+
 
 # How long a rendered page lives even if nothing changes: a deploy that
 # changes a template shows everywhere within this time.
@@ -54,7 +58,10 @@ PAGE_SECONDS = 10 * 60
 
 # Stand-ins for what differs per request, replaced in every response.
 CSRF_PLACEHOLDER = "rz-per-request-csrf-token"
-FORM_STARTED_PLACEHOLDER = "rz-per-request-form-started"
+
+
+def _placeholder(context_name):
+    return f"rz-per-request-{context_name.replace('_', '-')}"
 
 
 def _generation_key(name):
@@ -154,7 +161,8 @@ _receivers = []
 
 
 def connect():
-    """Bump generations when their models change (called once, at start)."""
+    """Bump generations when their models change (called once, when the
+    apps are ready: pagecache comes after the apps that register)."""
     by_model = {}
     for name, models in GENERATIONS.items():
         for model in models:
@@ -199,8 +207,6 @@ def page_for_everyone(request, template_name, *, depends_on, context=dict, timeo
     from django.shortcuts import render
     from django.template.loader import render_to_string
 
-    from signups.protection import form_started_token
-
     if len(get_messages(request)):
         return render(request, template_name, context())
 
@@ -208,11 +214,12 @@ def page_for_everyone(request, template_name, *, depends_on, context=dict, timeo
         page_context = {
             **context(),
             "csrf_token": CSRF_PLACEHOLDER,
-            "form_started_token": FORM_STARTED_PLACEHOLDER,
+            **{name: _placeholder(name) for name in PER_REQUEST_VALUES},
         }
         return render_to_string(template_name, page_context, request)
 
     key = f"{request.get_full_path()}:{template_name}"
     html = cached(stamp(key), depends_on, build, timeout=timeout)
     token = get_token(request) if CSRF_PLACEHOLDER in html else ""
-    return HttpResponse(per_response(html, {CSRF_PLACEHOLDER: lambda: token, FORM_STARTED_PLACEHOLDER: form_started_token}))
+    fills = {_placeholder(name): make for name, make in PER_REQUEST_VALUES.items()}
+    return HttpResponse(per_response(html, {CSRF_PLACEHOLDER: lambda: token, **fills}))
