@@ -28,6 +28,10 @@ _DEV_SECRET_KEY = "dev-only-insecure-key-never-use-in-production"
 SECRET_KEY = env("SECRET_KEY", default=_DEV_SECRET_KEY if DEBUG else None)
 if not SECRET_KEY:
     raise ImproperlyConfigured("Set SECRET_KEY (DEBUG is off).")
+# The key of the hashes kept of opted-out and forgotten contacts
+# (signups/contact_hash.py): its own variable, so rotating SECRET_KEY does
+# not forget who asked never to be contacted again.
+CONTACT_HASH_KEY = env("CONTACT_HASH_KEY", default="") or f"contact-hash:{SECRET_KEY}"
 
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else []
@@ -56,7 +60,11 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "zones",
     "signups",
+    "messaging",
     "trainings",
+    # The task queue in PostgreSQL (or the demo's SQLite) that the worker
+    # (manage.py db_worker) takes messages from.
+    "django_tasks_db",
     # Last: it connects the generation signals the apps above declared.
     "pagecache",
 ]
@@ -191,6 +199,17 @@ STORAGES = {
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+# --- The task queue: messages leave from a worker, never from a request ---
+# django.tasks with django-tasks-db: tasks are rows in the one database, so
+# workers on several hosts share the queue (each row is claimed with
+# SELECT ... FOR UPDATE SKIP LOCKED) and nothing else needs running.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    },
+}
 
 # --- Email: console by default, SMTP from EMAIL_URL -------------------------
 # EMAIL_URL keeps django-environ's convention; Django 6.1 takes it as the

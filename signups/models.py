@@ -27,6 +27,23 @@ class ContactMethod(models.TextChoices):
     EMAIL = "email", _("Email")
 
 
+class MessageKind(models.TextChoices):
+    """The kinds of messages a person consents to one by one (messaging
+    sends them; signups keeps the answer, since its forms ask)."""
+
+    REMINDER = "reminder", _("Training reminders")
+    NEWS = "news", _("Campaign news")
+    URGENT = "urgent", _("Urgent alerts near you")
+
+
+# What a consent given before kinds existed meant: reminders and news.
+MESSAGE_KINDS_BY_DEFAULT = [MessageKind.REMINDER.value, MessageKind.NEWS.value]
+
+
+def message_kinds_by_default():
+    return list(MESSAGE_KINDS_BY_DEFAULT)
+
+
 class WayToHelp(models.TextChoices):
     GET_TRAINED = "get_trained", _("Get trained on my rights")
     HOST_TRAINING = "host_training", _("Host a training")
@@ -84,6 +101,10 @@ class VolunteerQuerySet(models.QuerySet):
     def needing_refresher(self, *, now=None):
         return self.filter(refresher_resident_q(now=now))
 
+    def accepting(self, kind):
+        """People who agreed to messages of `kind` (MessageKind)."""
+        return self.filter(message_kinds__icontains=f'"{kind}"')
+
     def offering(self, way_to_help):
         # The JSON list is stored as text on SQLite and jsonb on PostgreSQL;
         # a quoted code matches one element on both without a JSON operator.
@@ -112,6 +133,11 @@ class Volunteer(models.Model):
     contact_methods = models.JSONField(_("how to contact"), default=list, blank=True)
     consent_at = models.DateTimeField(_("consent given at"))
     consent_version = models.CharField(_("consent wording version"), max_length=20)
+    # Which kinds of messages (MessageKind) the person agreed to receive. An
+    # empty list: contact kept, but no reminder, news or alert reaches them
+    # (an imported row without consent). Messages they asked for themselves
+    # (a link, a confirmation) need no kind.
+    message_kinds = models.JSONField(_("messages agreed to"), default=message_kinds_by_default, blank=True)
     block = models.ForeignKey(
         Block,
         verbose_name=_("block"),
