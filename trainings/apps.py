@@ -14,7 +14,7 @@ class TrainingsConfig(AppConfig):
 
         erase_step_register(registrations_forget)
 
-        # A session's roster is kept rendered (trainings.views.roster_rows)
+        # A session's roster is kept rendered (trainings.views.roster.roster_rows)
         # until one of its people, registrations or check-ins changes.
         from django.db.models.signals import post_delete, post_save
 

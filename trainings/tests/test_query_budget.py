@@ -20,7 +20,7 @@ from trainings.tests.factories import (
     SessionFactory,
     TopicFactory,
 )
-from trainings.views import SESSIONS_PER_PAGE
+from trainings.views.public import SESSIONS_PER_PAGE
 from zones.tests.factories import ZoneFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,5 +1,5 @@
 """The roster's list is rendered once per change of its people and kept in
-the shared cache (trainings.views.roster_rows): the trainers of a session
+the shared cache (trainings.views.roster.roster_rows): the trainers of a session
 get the same list until a check-in, a registration or a person changes it,
 and then see the change at once."""
 

@@ -52,7 +52,7 @@ def test_a_refusal_of_the_service_is_shown_next_to_its_field(trainer_client, url
     def refuse(**kwargs):
         raise SignupError("Enter a valid phone number, for example 215-555-0123.", code="invalid_phone")
 
-    monkeypatch.setattr("trainings.views.attendance_record_walk_in", refuse)
+    monkeypatch.setattr("trainings.views.trainer.attendance_record_walk_in", refuse)
 
     page = trainer_client.post(url, walk_in())
     answer = trainer_client.post(url, walk_in(), **JSON)

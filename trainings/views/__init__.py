@@ -1,0 +1,2 @@
+"""The training pages: public ones (public.py) and the trainer's (trainer.py,
+with the cached roster list in roster.py)."""
