@@ -153,3 +153,8 @@ class OptOut(models.Model):
 
     def __str__(self):
         return f"{self.get_source_display()} · {self.created_at:%Y-%m-%d}"
+
+
+# The self-service link (SelfServiceLink) lives with its service; imported
+# here so Django sees the model.
+from messaging.self_service import SelfServiceLink  # noqa: E402, F401

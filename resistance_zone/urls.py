@@ -36,6 +36,8 @@ urlpatterns += i18n_patterns(
     path("", include("signups.urls")),
     path("zones/", include("zones.urls")),
     path("", include("trainings.urls")),
+    # A person's own settings behind the link in every message (/me/<token>/).
+    path("", include("messaging.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     prefix_default_language=True,
 )
