@@ -78,11 +78,27 @@ class Message(models.Model):
         "messaging.Batch", verbose_name=_("send"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="messages",
     )
+    # "registration:12": a reply from this number goes to the handler
+    # registered for "registration" (messaging.inbound), with "12".
+    reply_topic = models.CharField(_("awaits a reply about"), max_length=100, blank=True)
+    # The one answer to a STOP (or START): sent even though the number just
+    # opted out, and without the footer (it says it all itself).
+    confirms_opt_change = models.BooleanField(_("answers a STOP or START"), default=False)
+    # A staff notification goes to a user, not a volunteer.
+    staff_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("staff user"), null=True, blank=True,
+        on_delete=models.CASCADE, related_name="+",
+    )
     # Held until then (quiet hours); dropped when not handed over by then.
     not_before = models.DateTimeField(_("not before"), null=True, blank=True)
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     created_at = models.DateTimeField(_("queued at"), default=timezone.now)
+    # When a task was last asked to deliver it, and when a worker took it:
+    # a message queued or sending for too long after these was left by a
+    # killed worker, and is recovered (messaging.recovery).
+    handed_at = models.DateTimeField(_("handed to the worker at"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("taken by a worker at"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     failed_at = models.DateTimeField(_("failed at"), null=True, blank=True)
@@ -98,6 +114,7 @@ class Message(models.Model):
             models.Index(fields=["status", "not_before"]),
             models.Index(fields=["provider_id"]),
             models.Index(fields=["created_at"]),
+            models.Index(fields=["status", "claimed_at"]),
         ]
 
     def __str__(self):

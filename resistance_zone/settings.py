@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "signups",
     "messaging",
     "trainings",
+    "canvass",
     # The task queue in PostgreSQL (or the demo's SQLite) that the worker
     # (manage.py db_worker) takes messages from.
     "django_tasks_db",
@@ -75,17 +76,21 @@ MIDDLEWARE = [
     # Before anything reads a form (the CSRF check does): a body in another
     # charset gets a short 400 here instead of a 500 deeper in.
     "signups.charset.RefuseUnreadableBodyMiddleware",
+    # PostgreSQL away: the bilingual 503 page with Retry-After, not a 500.
+    "signups.database_outage.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "signups.i18n.RememberLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's and django-otp's, with the user and device kept in the shared
+    # cache under auth generations (signups.staff_identity).
+    "signups.staff_identity.CachedAuthenticationMiddleware",
     # Staff pages outside the admin send visitors to our login, never to
     # the admin's secret address.
     "signups.admin_url.HideAdminLoginMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "signups.staff_identity.CachedOTPMiddleware",
     # Anyone logged in must pass a second factor before any other page.
     "signups.staff_auth.SecondFactorRequiredMiddleware",
     # Who is acting, for the audit log.
@@ -126,6 +131,12 @@ DATABASES = {
 # to render. The health check reopens one that died (a database restart).
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=300)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A database host that does not answer at all fails the request (the 503
+# page, signups/database_outage.py) in seconds instead of holding a worker.
+if DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+    )
 # SQLite (the demo) has one writer at a time. A transaction that starts as
 # a reader and then writes cannot wait for its turn and fails at once with
 # "database is locked": two neighbors signing up together got a 500. Taking
@@ -148,14 +159,39 @@ CACHES = {"default": env.cache("CACHE_URL", default="dbcache://rz_cache")}
 for _option in ("key_prefix", "version", "key_function"):
     if _option in CACHES["default"]:
         CACHES["default"][_option.upper()] = CACHES["default"].pop(_option)
-# Redis through one client per connection pool (pagecache/redis_cache.py).
-if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    CACHES["default"]["BACKEND"] = "pagecache.redis_cache.SharedClientRedisCache"
 # The database cache keeps 300 entries by default and then deletes a third
 # of them, sessions and rate-limit counts included: far too few once pages
 # are cached too.
 if CACHES["default"]["BACKEND"].endswith("DatabaseCache"):
     CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 20_000)
+# Redis is an optimization the site can lose (pagecache/resilient_cache.py):
+# each call gives up after CACHE_SOCKET_TIMEOUT seconds, and a process that
+# saw one fail goes without Redis for CACHE_RETRY_SECONDS at a time. Meanwhile
+# "default" (the rate limits) counts in the database cache table, which every
+# host shares as it shares Redis; "best_effort" (cached pages, the session
+# cache) misses, so pages are rendered fresh and sessions read from their
+# table. Without Redis both aliases are the database cache.
+CACHE_SOCKET_TIMEOUT = env.float("CACHE_SOCKET_TIMEOUT", default=0.25)
+CACHE_RETRY_SECONDS = env.float("CACHE_RETRY_SECONDS", default=3)
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    _redis = {**CACHES["default"], "BACKEND": "pagecache.resilient_cache.ResilientRedisCache"}
+    _redis["OPTIONS"] = {
+        "socket_timeout": CACHE_SOCKET_TIMEOUT,
+        "RETRY_SECONDS": CACHE_RETRY_SECONDS,
+        **_redis.get("OPTIONS", {}),
+    }
+    CACHES = {
+        "default": {**_redis, "OPTIONS": {**_redis["OPTIONS"], "FALLBACK": "database"}},
+        "best_effort": _redis,
+        "database": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "rz_cache",
+            "KEY_PREFIX": _redis.get("KEY_PREFIX", ""),
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        },
+    }
+else:
+    CACHES["best_effort"] = CACHES["default"]
 
 # django-axes first: it refuses a locked-out user or address before the
 # password is even checked.
@@ -210,6 +246,35 @@ TASKS = {
         "QUEUES": ["default"],
     },
 }
+
+# --- Messages (messaging; README "Messages", docs/messages.md) -------------
+# Texts and WhatsApp: twilio://ACCOUNT_SID:AUTH_TOKEN@MESSAGING_SERVICE_SID
+# (?api=http://127.0.0.1:PORT points the client at a stand-in, for tests),
+# console:// prints them without the number (the demo), memory:// keeps
+# them in a list (unit tests). Unset without DEBUG, texts fail with
+# "no provider" and `manage.py check --deploy` warns (messaging.checks).
+SMS_URL = env("SMS_URL", default="console://" if DEBUG else "")
+# The provider's limit, per worker process (divide by the number of workers).
+SMS_RATE_PER_SECOND = env.float("SMS_RATE_PER_SECOND", default=50.0)
+# Messages handed to the provider at once by one worker (threads).
+SMS_CONCURRENCY = env.int("SMS_CONCURRENCY", default=8)
+# WhatsApp messages we start use pre-approved Content templates:
+# WHATSAPP_TEMPLATES=reminder=HX...,news=HX...,urgent=HX...,transactional=HX...
+WHATSAPP_TEMPLATES = env.dict("WHATSAPP_TEMPLATES", default={})
+# News and reminders wait through these hours (local time); urgent alerts
+# (which only people who agreed to them get) and messages people asked for
+# do not.
+QUIET_HOURS = env("QUIET_HOURS", default="21:00-09:00")
+QUIET_HOURS_TIME_ZONE = env("QUIET_HOURS_TIME_ZONE", default="America/New_York")
+# Days a message's text is kept before it is blanked (manage.py purge_personal_data).
+MESSAGE_BODY_DAYS = env.int("MESSAGE_BODY_DAYS", default=30)
+# A message a worker took and did not finish in this many seconds is looked
+# up at the provider (sent, or queued again); one handed to a task that did
+# not take it in MESSAGE_REQUEUE_SECONDS is handed again (a killed worker).
+MESSAGE_SENDING_TIMEOUT = env.int("MESSAGE_SENDING_TIMEOUT", default=120)
+MESSAGE_REQUEUE_SECONDS = env.int("MESSAGE_REQUEUE_SECONDS", default=900)
+# Optional mailto: for List-Unsubscribe, beside the one-click https link.
+UNSUBSCRIBE_MAILTO = env("UNSUBSCRIBE_MAILTO", default="")
 
 # --- Email: console by default, SMTP from EMAIL_URL -------------------------
 # EMAIL_URL keeps django-environ's convention; Django 6.1 takes it as the
@@ -267,6 +332,13 @@ CONSENT_VERSION = "2026-11"
 ATTENDANCE_DETAIL_DAYS = env.int("ATTENDANCE_DETAIL_DAYS", default=365)
 if ATTENDANCE_DETAIL_DAYS < 1:
     raise ImproperlyConfigured("ATTENDANCE_DETAIL_DAYS must be at least 1.")
+# Canvassing (canvass app): a block a team claimed goes back to everyone this
+# many hours after its last tally; a block paused for safety comes back by
+# itself after BLOCK_PAUSE_HOURS unless an organizer lifts the pause sooner.
+CANVASS_CLAIM_HOURS = env.int("CANVASS_CLAIM_HOURS", default=4)
+BLOCK_PAUSE_HOURS = env.int("BLOCK_PAUSE_HOURS", default=24)
+if CANVASS_CLAIM_HOURS < 1 or BLOCK_PAUSE_HOURS < 1:
+    raise ImproperlyConfigured("CANVASS_CLAIM_HOURS and BLOCK_PAUSE_HOURS must be at least 1.")
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
@@ -276,6 +348,10 @@ LOGIN_REDIRECT_URL = "/"
 # database: a trainer's every tap reads its session, and a Redis restart
 # must not sign every organizer out.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Without Redis the session cache misses and each session is read from its
+# table; a session write Redis missed is deleted from it when it answers
+# again, so a logout made meanwhile holds (pagecache/resilient_cache.py).
+SESSION_CACHE_ALIAS = "best_effort"
 # Staff sessions last one working day at most, and end with the browser.
 SESSION_COOKIE_AGE = 60 * 60 * 8
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -283,7 +359,9 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 OTP_TOTP_ISSUER = env("OTP_ISSUER", default="Resistance Zone")
 # Lock a username, and separately an address, after five failed logins in an
 # hour. The database handler keeps the count in PostgreSQL, so every gunicorn
-# worker (and every host) sees the same lockout.
+# worker (and every host) sees the same lockout, and it never reads the
+# cache: Redis going away changes nothing, and without PostgreSQL a login
+# is refused (the 503 page), never let through.
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 1  # hours
@@ -378,4 +456,6 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # twilio's client logs each request's parameters (To, Body) at INFO.
+    "loggers": {"twilio": {"level": "WARNING"}},
 }
