@@ -221,6 +221,6 @@ class VolunteerAdmin(
         return _labels(volunteer.ways_to_help, WayToHelp)
 
 
-# Canvass teams and pending changes have their own modules; importing them
-# registers their admins.
-from signups import canvass_admin, pending_admin  # noqa: E402, F401
+# Pending changes have their own module; importing it
+# registers its admin (canvass teams moved to the canvass app).
+from signups import pending_admin  # noqa: E402, F401

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from zones.models import Block, Zone, in_active_language, refresher_resident_q, trained_resident_q
+from zones.models import Block, in_active_language, refresher_resident_q, trained_resident_q
 
 
 class Language(models.TextChoices):
@@ -254,54 +254,7 @@ class PendingChange(models.Model):
 from signups.audit import AuditEntry  # noqa: E402, F401
 
 
-class CanvassTeam(models.Model):
-    """Volunteers who knock on the same blocks on one day of a campaign.
 
-    Lives in signups because its members are Volunteers; zones reaches it
-    only through Block.canvass_teams (the canvass packet lists the teams)."""
-
-    class Day(models.TextChoices):
-        # Translators: a canvass day; context keeps it apart from Django's
-        # own weekday names, which are lower case in Spanish dates.
-        SATURDAY = "saturday", pgettext_lazy("canvass day", "Saturday")
-        SUNDAY = "sunday", pgettext_lazy("canvass day", "Sunday")
-
-    campaign = models.ForeignKey(
-        Campaign,
-        verbose_name=_("campaign"),
-        related_name="canvass_teams",
-        on_delete=models.PROTECT,
-    )
-    name = models.CharField(_("team name"), max_length=100)
-    day = models.CharField(pgettext_lazy("canvass", "day"), max_length=10, choices=Day)
-    members = models.ManyToManyField(
-        Volunteer, verbose_name=_("members"), related_name="canvass_teams", blank=True
-    )
-    blocks = models.ManyToManyField(
-        Block, verbose_name=_("blocks"), related_name="canvass_teams", blank=True
-    )
-    # The zone whose organizers see the team even before it has blocks: a
-    # team saved with none vanished from its own organizer's list, since
-    # only its blocks tied it to a zone. Its members' names stay in zone.
-    zone = models.ForeignKey(
-        Zone,
-        verbose_name=_("zone"),
-        related_name="canvass_teams",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-    )
-    notes = models.TextField(_("organizer notes"), blank=True)
-
-    class Meta:
-        verbose_name = _("canvass team")
-        verbose_name_plural = _("canvass teams")
-        ordering = ["campaign", "day", "name"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["campaign", "day", "name"], name="canvass_team_unique_name_per_day"
-            )
-        ]
-
-    def __str__(self):
-        return _("{name} ({day})").format(name=self.name, day=self.get_day_display())
+# Kept at erasure, and the uploads being imported: their own modules.
+from signups.forgotten import ForgottenContact  # noqa: E402, F401
+from signups.importing.models import ImportJob  # noqa: E402, F401

@@ -20,11 +20,16 @@ ORGANIZER_PERMISSIONS = {
     "signups": [
         "view_volunteer", "add_volunteer", "change_volunteer", "view_unzoned_volunteer",
         "view_campaign", "add_campaign", "change_campaign",
-        "view_canvassteam", "add_canvassteam", "change_canvassteam", "delete_canvassteam",
         "view_auditentry",
         "view_pendingchange", "change_pendingchange",
     ],
     "zones": ["view_zone", "change_zone", "view_block", "change_block"],
+    # Named by app label only: signups imports nothing from canvass.
+    "canvass": [
+        "view_canvassteam", "add_canvassteam", "change_canvassteam", "delete_canvassteam",
+        "view_doortally", "add_doortally", "change_doortally",
+        "view_blockclaim", "view_blockpause", "change_blockpause",
+    ],
     "trainings": [
         "view_topic",
         "view_session", "add_session", "change_session",

@@ -86,7 +86,7 @@ def _pages(world):
         ("zone A canvass packet", reverse("admin:zones_zone_packet", args=[a["zone_a"].pk]), ZONE_A, None),
         ("campaigns", reverse("admin:signups_campaign_changelist"), ADMINS, None),
         ("topics", reverse("admin:trainings_topic_changelist"), ADMINS, None),
-        ("canvass teams", reverse("admin:signups_canvassteam_changelist"), ADMINS, None),
+        ("canvass teams", reverse("admin:canvass_canvassteam_changelist"), ADMINS, None),
         ("audit log", reverse("admin:signups_auditentry_changelist"), ADMINS, None),
         ("users", reverse("admin:auth_user_changelist"), {"superuser"}, None),
         ("groups", reverse("admin:auth_group_changelist"), {"superuser"}, None),
@@ -180,8 +180,8 @@ def test_an_organizer_cannot_put_a_volunteer_on_another_zones_block(client, worl
 
 
 ORGANIZER_LISTS = {
-    "signups.volunteer", "signups.campaign", "signups.canvassteam", "signups.auditentry", "signups.pendingchange",
-    "zones.zone", "zones.block", "trainings.session", "trainings.topic",
+    "signups.volunteer", "signups.campaign", "signups.auditentry", "signups.pendingchange",
+    "zones.zone", "zones.block", "trainings.session", "trainings.topic", "canvass.canvassteam",
 }
 
 

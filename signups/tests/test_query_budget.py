@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 
 from signups.audit import AuditEntry
-from signups.models import CanvassTeam, Volunteer
+from canvass.models import CanvassTeam
+from signups.models import Volunteer
 from signups.tests.factories import CampaignFactory, VolunteerFactory
 from tests.query_budget import ROWS, blocks, bulk, cold_caches, organizer_of
 from zones.tests.factories import ZoneFactory
@@ -114,7 +115,7 @@ def test_the_canvass_team_list_costs_the_same_queries_for_10_or_1000_teams(
     # group's), 6 the campaigns offered as a filter, 7 count, 8 full count,
     # 9 the page of teams with their campaign and counts.
     with django_assert_num_queries(9):
-        response = organizer_client.get(reverse("admin:signups_canvassteam_changelist"))
+        response = organizer_client.get(reverse("admin:canvass_canvassteam_changelist"))
     assert response.context["cl"].result_count == rows
     assert {(t.member_count, t.block_count) for t in response.context["cl"].result_list} == {(2, 3)}
 

@@ -50,7 +50,7 @@ def test_the_plain_street_search_still_finds_every_hundred(staff_client, blocks)
 def test_the_block_picker_of_a_canvass_team_finds_1100_s_9th(staff_client, blocks):
     response = staff_client.get(
         reverse("admin:autocomplete"),
-        {"term": "1100 S 9th", "app_label": "signups", "model_name": "canvassteam", "field_name": "blocks"},
+        {"term": "1100 S 9th", "app_label": "canvass", "model_name": "canvassteam", "field_name": "blocks"},
     )
 
     results = json.loads(response.content)["results"]

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from signups.models import CanvassTeam
+from canvass.models import CanvassTeam
 from signups.tests.factories import CampaignFactory, VolunteerFactory
 from tests.auth import browser_share_session, login_with_otp
 from zones.tests.factories import BlockFactory, ZoneFactory

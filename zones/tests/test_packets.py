@@ -6,7 +6,7 @@ from django.contrib.admin import helpers
 from django.urls import reverse
 from django.utils import timezone
 
-from signups.models import CanvassTeam
+from canvass.models import CanvassTeam
 from signups.tests.factories import CampaignFactory, VolunteerFactory
 from zones.models import Block
 from zones.packets import block_map_svg, qr_svg

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from signups.models import CanvassTeam
+from canvass.models import CanvassTeam
 from zones.admin_scoping import ZoneScopedAdminMixin, sees_everything, zone_q, zones_for
 
 

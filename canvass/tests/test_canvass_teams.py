@@ -2,7 +2,7 @@ import pytest
 from django.db import IntegrityError
 from django.urls import reverse
 
-from signups.models import CanvassTeam
+from canvass.models import CanvassTeam
 from signups.tests.factories import CampaignFactory, VolunteerFactory
 from zones.tests.factories import BlockFactory
 
@@ -41,7 +41,7 @@ def test_blocks_know_their_teams(db):
 def test_team_list_links_to_the_teams_packet(staff_client):
     team = make_team(CampaignFactory(), "Team A", "sunday")
 
-    html = staff_client.get(reverse("admin:signups_canvassteam_changelist")).content.decode()
+    html = staff_client.get(reverse("admin:canvass_canvassteam_changelist")).content.decode()
     packet = reverse("admin:zones_block_team_packet") + f"?team={team.pk}&amp;day=sunday"
     assert packet in html
 
@@ -55,7 +55,7 @@ def test_a_team_is_added_in_the_admin(staff_client):
     block = BlockFactory()
 
     response = staff_client.post(
-        reverse("admin:signups_canvassteam_add"),
+        reverse("admin:canvass_canvassteam_add"),
         {"campaign": campaign.pk, "day": "saturday", "name": "Tasker St crew",
          "members": [ana.pk], "blocks": [block.pk], "notes": ""},
     )

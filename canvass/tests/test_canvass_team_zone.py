@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from signups.models import CanvassTeam
+from canvass.models import CanvassTeam
 from signups.tests.factories import CampaignFactory, VolunteerFactory
 from zones.tests.factories import BlockFactory, ZoneFactory
 
@@ -29,7 +29,7 @@ def organizer(django_user_model):
 
 
 def changelist_names(client):
-    response = client.get(reverse("admin:signups_canvassteam_changelist"))
+    response = client.get(reverse("admin:canvass_canvassteam_changelist"))
     assert response.status_code == 200
     return [team.name for team in response.context["cl"].result_list]
 
@@ -39,7 +39,7 @@ def test_a_team_saved_with_no_blocks_stays_in_its_organizers_list(client, otp_lo
     campaign = CampaignFactory()
 
     response = client.post(
-        reverse("admin:signups_canvassteam_add"),
+        reverse("admin:canvass_canvassteam_add"),
         {"campaign": campaign.pk, "day": "saturday", "name": "Tasker St crew", "zone": organizer.zone.pk,
          "members": [], "blocks": [], "notes": ""},
     )
@@ -48,13 +48,13 @@ def test_a_team_saved_with_no_blocks_stays_in_its_organizers_list(client, otp_lo
     team = CanvassTeam.objects.get(name="Tasker St crew")
     assert team.zone == organizer.zone
     assert changelist_names(client) == ["Tasker St crew"]
-    assert client.get(reverse("admin:signups_canvassteam_change", args=[team.pk])).status_code == 200
+    assert client.get(reverse("admin:canvass_canvassteam_change", args=[team.pk])).status_code == 200
 
 
 def test_the_add_form_starts_with_the_organizers_only_zone(client, otp_login, organizer):
     otp_login(client, organizer)
 
-    form = client.get(reverse("admin:signups_canvassteam_add")).context["adminform"].form
+    form = client.get(reverse("admin:canvass_canvassteam_add")).context["adminform"].form
 
     assert form.initial["zone"] == organizer.zone.pk
     assert form.fields["zone"].required
@@ -65,7 +65,7 @@ def test_an_organizer_cannot_save_a_team_without_a_zone(client, otp_login, organ
     otp_login(client, organizer)
 
     response = client.post(
-        reverse("admin:signups_canvassteam_add"),
+        reverse("admin:canvass_canvassteam_add"),
         {"campaign": CampaignFactory().pk, "day": "saturday", "name": "Nobody's crew", "zone": "",
          "members": [], "blocks": [], "notes": ""},
     )
@@ -80,7 +80,7 @@ def test_another_zones_team_without_blocks_stays_hidden(client, otp_login, organ
     otp_login(client, organizer)
 
     assert changelist_names(client) == []
-    assert client.get(reverse("admin:signups_canvassteam_change", args=[other.pk])).status_code in (302, 403, 404)
+    assert client.get(reverse("admin:canvass_canvassteam_change", args=[other.pk])).status_code in (302, 403, 404)
 
 
 def test_a_team_working_the_organizers_blocks_is_still_shown(client, otp_login, organizer):
@@ -95,12 +95,12 @@ def test_the_team_list_costs_the_same_queries_for_one_team_or_twenty(client, otp
     campaign = CampaignFactory()
     otp_login(client, organizer)
     CanvassTeam.objects.create(campaign=campaign, name="Team 0", day="saturday", zone=organizer.zone)
-    client.get(reverse("admin:signups_canvassteam_changelist"))  # warm the session and permission caches
+    client.get(reverse("admin:canvass_canvassteam_changelist"))  # warm the session and permission caches
     with CaptureQueriesContext(connection) as one:
-        client.get(reverse("admin:signups_canvassteam_changelist"))
+        client.get(reverse("admin:canvass_canvassteam_changelist"))
     for n in range(1, 20):
         CanvassTeam.objects.create(campaign=campaign, name=f"Team {n}", day="saturday", zone=organizer.zone)
     with CaptureQueriesContext(connection) as twenty:
-        client.get(reverse("admin:signups_canvassteam_changelist"))
+        client.get(reverse("admin:canvass_canvassteam_changelist"))
 
     assert len(twenty) == len(one)
