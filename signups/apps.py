@@ -11,6 +11,10 @@ class SignupsConfig(AppConfig):
         from signups import audit, audit_admin  # noqa: F401 (registers the read-only admin)
 
         audit.connect()
+        # Forget a staff member's kept identity when what they may do changes.
+        from signups import staff_identity
+
+        staff_identity.connect()
         # Forget cached pages when the data they show changes: the landing
         # page and the join form show the open campaign; the map counts
         # people; a kept join form gets this response's start time.
