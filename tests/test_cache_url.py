@@ -36,13 +36,15 @@ def test_a_key_prefix_in_a_redis_url_is_kept():
     backend, location, prefix, timeout, options = _cache_settings(
         "redis://127.0.0.1:6379/2?key_prefix=zone-a&timeout=60&socket_timeout=2"
     )
-    # Django's Redis cache, sharing one client per pool (pagecache/redis_cache.py).
-    assert backend == "pagecache.redis_cache.SharedClientRedisCache"
+    # Django's Redis cache, sharing one client per pool (pagecache/redis_cache.py),
+    # that a Redis down or hung cannot break (pagecache/resilient_cache.py).
+    assert backend == "pagecache.resilient_cache.ResilientRedisCache"
     assert location == "redis://127.0.0.1:6379/2"
     assert prefix == "zone-a"
     assert timeout == "60"
-    # redis-py's own options stay lower case, as it wants them.
-    assert options.strip() == "{'socket_timeout': 2}"
+    # redis-py's own options stay lower case, as it wants them, and the
+    # URL's win over CACHE_SOCKET_TIMEOUT.
+    assert options.strip() == "{'socket_timeout': 2, 'RETRY_SECONDS': 3, 'FALLBACK': 'database'}"
 
 
 def test_a_key_prefix_in_the_database_cache_url_is_kept():
