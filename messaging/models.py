@@ -175,3 +175,5 @@ class OptOut(models.Model):
 # The self-service link (SelfServiceLink) lives with its service; imported
 # here so Django sees the model.
 from messaging.self_service import SelfServiceLink  # noqa: E402, F401
+# An organizer's segment send (SegmentSend) likewise lives with its service.
+from messaging.segment_send import SegmentSend  # noqa: E402, F401

@@ -24,6 +24,8 @@ ORGANIZER_PERMISSIONS = {
         "view_pendingchange", "change_pendingchange",
     ],
     "zones": ["view_zone", "change_zone", "view_block", "change_block"],
+    # Messages to the people of their zones, and the delivery reports.
+    "messaging": ["view_batch", "add_batch"],
     # Named by app label only: signups imports nothing from canvass.
     "canvass": [
         "view_canvassteam", "add_canvassteam", "change_canvassteam", "delete_canvassteam",

@@ -50,8 +50,22 @@ def world(db):
         user.groups.add(Group.objects.get(name="Organizer"))
         zone.organizers.add(user)
         users[key] = user
+    batch_a = _batch_to(zone_a, text=BATCH_A_TEXT)
     return {"zone_a": zone_a, "block_a": block_a, "volunteer_a": volunteer_a,
-            "session_a": session_a, "users": users}
+            "session_a": session_a, "batch_a": batch_a, "users": users}
+
+
+BATCH_A_TEXT = "Taller el sábado en la zona A"
+
+
+def _batch_to(zone, *, text):
+    """An organizer's message to a segment of `zone` (messaging.segment_send)."""
+    from messaging.models import Batch
+    from messaging.segment_send import SegmentSend
+
+    batch = Batch.objects.create(text_en=text, text_es=text, segment={"zones": [zone.pk]})
+    SegmentSend.objects.create(batch=batch).zones.add(zone)
+    return batch
 
 
 def _client_as(client, world, role):
@@ -97,6 +111,11 @@ def _pages(world):
         ("all blocks (GeoJSON, zone A block)", reverse("zones:all_blocks_geojson"), ZONE_A, "1100 block"),
         ("trainer home", reverse("trainings:trainer"), ALL, None),
         ("trainer roster A", reverse("trainings:roster", args=[a["session_a"].pk]), {"trainer"}, A_NAME),
+        ("messages to a segment", reverse("admin:messaging_batch_changelist"), ADMINS, None),
+        ("messages to a segment (zone A row)", reverse("admin:messaging_batch_changelist"), ZONE_A, BATCH_A_TEXT),
+        ("message to a segment: compose", reverse("admin:messaging_batch_add"), ADMINS, None),
+        ("message to zone A: delivery report", reverse("admin:messaging_batch_change", args=[a["batch_a"].pk]),
+         ZONE_A, BATCH_A_TEXT),
     ]
 
 
@@ -182,6 +201,7 @@ def test_an_organizer_cannot_put_a_volunteer_on_another_zones_block(client, worl
 ORGANIZER_LISTS = {
     "signups.volunteer", "signups.campaign", "signups.auditentry", "signups.pendingchange",
     "zones.zone", "zones.block", "trainings.session", "trainings.topic", "canvass.canvassteam",
+    "messaging.batch",
 }
 
 
