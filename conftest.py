@@ -23,4 +23,4 @@ def _fresh_cache():
     cache.clear()
 
 
-pytest_plugins = ["tests.browser", "tests.auth"]
+pytest_plugins = ["tests.browser", "tests.auth", "messaging.tests.fixtures"]

@@ -273,6 +273,9 @@ MESSAGE_BODY_DAYS = env.int("MESSAGE_BODY_DAYS", default=30)
 # not take it in MESSAGE_REQUEUE_SECONDS is handed again (a killed worker).
 MESSAGE_SENDING_TIMEOUT = env.int("MESSAGE_SENDING_TIMEOUT", default=120)
 MESSAGE_REQUEUE_SECONDS = env.int("MESSAGE_REQUEUE_SECONDS", default=900)
+MESSAGE_RECOVER_INTERVAL = env.float("MESSAGE_RECOVER_INTERVAL", default=60.0)
+# First pause when the provider throttles (429) or is away; doubled each try.
+SMS_BACKOFF_SECONDS = env.float("SMS_BACKOFF_SECONDS", default=1.0)
 # Optional mailto: for List-Unsubscribe, beside the one-click https link.
 UNSUBSCRIBE_MAILTO = env("UNSUBSCRIBE_MAILTO", default="")
 
@@ -339,6 +342,14 @@ CANVASS_CLAIM_HOURS = env.int("CANVASS_CLAIM_HOURS", default=4)
 BLOCK_PAUSE_HOURS = env.int("BLOCK_PAUSE_HOURS", default=24)
 if CANVASS_CLAIM_HOURS < 1 or BLOCK_PAUSE_HOURS < 1:
     raise ImproperlyConfigured("CANVASS_CLAIM_HOURS and BLOCK_PAUSE_HOURS must be at least 1.")
+
+# Importing a list (signups.importing): the largest file and the most rows
+# one upload may hold. Files past 2.5 MB are streamed to a temporary file by
+# Django, never held in memory; form bodies stay at Django's 2.5 MB.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=10_000_000)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20_000)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"

@@ -16,7 +16,8 @@ from zones import views as zone_views
 handler400 = "signups.error_pages.bad_request"
 handler403 = "signups.error_pages.permission_denied"
 handler404 = "signups.error_pages.page_not_found"
-handler500 = "signups.error_pages.server_error"
+# The database going away is a 503, wherever it surfaces (signups/database_outage.py).
+handler500 = "signups.database_outage.server_error"
 
 urlpatterns = [
     path("", signup_views.choose_language, name="choose-language"),
@@ -25,6 +26,8 @@ urlpatterns = [
     path("j/<int:block_id>", zone_views.join_block, name="join-block"),
     path("favicon.ico", signup_views.favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Twilio's status callbacks and inbound messages (signed, messaging.webhooks).
+    path("messaging/", include("messaging.webhook_urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 
@@ -36,8 +39,11 @@ urlpatterns += i18n_patterns(
     path("", include("signups.urls")),
     path("zones/", include("zones.urls")),
     path("", include("trainings.urls")),
+    path("", include("canvass.urls")),
     # A person's own settings behind the link in every message (/me/<token>/).
     path("", include("messaging.urls")),
+    # Every email's one-click unsubscribe (RFC 8058).
+    path("", include("messaging.unsubscribe_urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     prefix_default_language=True,
 )
