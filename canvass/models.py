@@ -163,7 +163,8 @@ class TallyIncrement(models.Model):
 
     id = models.UUIDField(primary_key=True, editable=False)
     tally = models.ForeignKey(DoorTally, related_name="increments", on_delete=models.CASCADE)
-    field = models.CharField(max_length=20, choices=[(name, name) for name in TALLY_FIELDS])
+    # "note": a note for organizers was added (its text is on the tally).
+    field = models.CharField(max_length=20, choices=[(name, name) for name in (*TALLY_FIELDS, "note")])
     delta = models.SmallIntegerField()
     made_at = models.DateTimeField()
     received_at = models.DateTimeField(default=timezone.now)
@@ -175,7 +176,10 @@ class TallyIncrement(models.Model):
         verbose_name = _("tally increment")
         verbose_name_plural = _("tally increments")
         constraints = [
-            models.CheckConstraint(condition=Q(delta__gte=-1, delta__lte=1) & ~Q(delta=0), name="tally_increment_is_one_tap"),
+            models.CheckConstraint(
+                condition=(Q(field="note", delta=0) | (~Q(field="note") & Q(delta__in=[-1, 1]))),
+                name="tally_increment_is_one_tap_or_a_note",
+            ),
         ]
 
 

@@ -30,7 +30,7 @@ ORGANIZER_PERMISSIONS = {
     "canvass": [
         "view_canvassteam", "add_canvassteam", "change_canvassteam", "delete_canvassteam",
         "view_doortally", "add_doortally", "change_doortally",
-        "view_blockclaim", "view_blockpause", "change_blockpause",
+        "view_blockclaim", "view_blockpause", "add_blockpause", "change_blockpause",
     ],
     "trainings": [
         "view_topic",

@@ -18,6 +18,20 @@ from zones.models import Block
 from zones.streets import display_street
 
 PACKET_LANGUAGES = ("en", "es")
+
+# The boxes of the paper tally: the same counts, in the same order, as the
+# canvasser's phone (canvass.models.TALLY_FIELDS; a test holds them equal),
+# so an organizer types a sheet into the admin's door tally box by box.
+# Written out, so that makemessages finds each label.
+PACKET_TALLY_BOXES = (
+    ("knocked", lambda: pgettext("canvass tally", "Doors knocked")),
+    ("answered", lambda: pgettext("canvass tally", "Answered")),
+    ("not_home", lambda: pgettext("canvass tally", "Not home")),
+    ("no_thanks", lambda: pgettext("canvass tally", "No thanks")),
+    ("flyer_left", lambda: pgettext("canvass tally", "Flyer left")),
+    ("come_back", lambda: pgettext("canvass tally", "Come back later")),
+    ("signups_on_spot", lambda: pgettext("canvass tally", "Signed up on the spot")),
+)
 MAP_WIDTH, MAP_HEIGHT, MAP_PADDING = 320, 200, 8
 
 
@@ -194,12 +208,7 @@ def packet_response(request, *, blocks, day=""):
     # Counts per block and day, never a row per door: a lost or seized
     # packet must not say which houses answered or signed up (DESIGN.md,
     # block state). Canvassers keep tally marks in each box.
-    tally_headings = [
-        _both(lambda: pgettext("canvass tally", "Doors knocked")),
-        _both(lambda: pgettext("canvass tally", "Answered")),
-        _both(lambda: pgettext("canvass tally", "Not home")),
-        _both(lambda: pgettext("canvass tally", "Signed up")),
-    ]
+    tally_headings = [_both(label) for _field, label in PACKET_TALLY_BOXES]
     tally_days = [
         _both(lambda: pgettext("canvass day", "Saturday")),
         _both(lambda: pgettext("canvass day", "Sunday")),
@@ -212,6 +221,7 @@ def packet_response(request, *, blocks, day=""):
             "tally_headings": tally_headings,
             "tally_days": tally_days,
             "tally_note": _both(lambda: gettext("Tally marks only: no house numbers, names or addresses.")),
+            "tally_note_line": _both(lambda: gettext("Note for the organizers (about the block, never about a person or a house)")),
             "title": _both(lambda: gettext("Canvass packet")),
         },
     )
