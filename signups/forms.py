@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from signups.form_messages import PublicFormMessagesMixin
-from signups.models import Availability, ContactMethod, Language, WayToHelp
+from signups.models import Availability, ContactMethod, Language, MessageKind, WayToHelp
 from signups.services import SignupError, email_normalize, phone_normalize
 from zones.models import Block
 from zones.services import address_place
@@ -83,6 +83,32 @@ class ContactFormMixin(PublicFormMessagesMixin):
                     ),
                 )
         return data
+
+
+def message_kinds_field(*, initial=()):
+    """Which kinds of messages the person wants, asked in plain words on
+    every form that keeps a contact (join, RSVP; the walk-in asks the same
+    with one box each, see trainings.forms). None ticked is an answer too:
+    we keep the contact and send only what they ask for themselves (the
+    link of their registration, a confirmation)."""
+    return forms.MultipleChoiceField(
+        label=_("Which messages would you like from us?"),
+        help_text=_("Choose as many as you like. You can change this later from the link in any message."),
+        choices=message_kind_choices(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        initial=list(initial),
+    )
+
+
+def message_kind_choices():
+    # Said the way a neighbor would, rather than the names organizers use
+    # (MessageKind's labels).
+    return [
+        (MessageKind.REMINDER.value, _("Reminders of the trainings I sign up for")),
+        (MessageKind.NEWS.value, _("News of the campaign: trainings and events near me")),
+        (MessageKind.URGENT.value, _("Urgent alerts when something happens near me (a raid, for example)")),
+    ]
 
 
 def address_choice_field():
@@ -195,6 +221,7 @@ class JoinForm(AddressChoiceMixin, ContactFormMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+    message_kinds = message_kinds_field()
     consent = forms.BooleanField(
         label=_(
             "I agree to be contacted about the Community Resistance Zone in the "
@@ -237,6 +264,7 @@ class JoinForm(AddressChoiceMixin, ContactFormMixin, forms.Form):
                 "ways_to_help",
                 *(["weekend_availability"] if ask_availability else []),
             ),
+            "message_kinds",
             "consent",
         ]
         self.helper.layout = Layout(*sections)

@@ -7,8 +7,9 @@ not a password: a neighbor's family, landlord or anyone holding an old flyer
 can type it. So `volunteer_upsert` merges what only adds at once and hands
 what would replace to `pending_change_propose`; the change then waits for
 
-- the person, through a one-time link emailed to the address we already
-  had (never to an address typed in the post), or
+- the person, through a one-time link sent to the email we already had,
+  or by text to the phone we already had when there is no email (never to
+  a contact typed in the post), or
 - an organizer of the person's zone, who accepts or rejects it in the admin.
 
 Services are keyword-only and named `<entity>_<action>` (STYLE.md).
@@ -19,14 +20,12 @@ import hashlib
 import secrets
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from signups.models import Language, PendingChange, Volunteer
+from signups.models import Language, MessageKind, PendingChange, Volunteer
 from zones.models import Block
 
 # How long the emailed link works: long enough for someone who reads email
@@ -38,10 +37,37 @@ def link_token_hash(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def pending_change_propose(*, volunteer, changes, source):
+# Who sends the one-time link: messaging, which stands above signups and
+# registers here (messaging.apps), as trainings registers its erase step.
+_confirmation_senders = []
+
+
+def pending_change_sender_register(sender):
+    """`sender(*, volunteer, pending, url, days, contacts_on_file)` queues
+    the confirmation of a new pending change (inside the transaction that
+    made it); `contacts_on_file` ({"phone", "email"}) are the only contacts
+    it may use."""
+    if sender not in _confirmation_senders:
+        _confirmation_senders.append(sender)
+
+
+def pending_change_confirm_url(token, *, language):
+    """The one-time link, absolute (a message has no request to build it
+    from: SITE_URL says where the site lives), in `language`."""
+    with translation.override(language):
+        path = reverse("signups:confirm_changes", args=[token])
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def pending_change_propose(*, volunteer, changes, source, contacts_on_file=None):
     """Keep `changes` ({field: new value}) as the volunteer's pending change,
-    replacing an older one and its link, and email a new one-time link to
-    the email address on file (after commit), if there is one.
+    replacing an older one and its link, and queue a new one-time link to
+    the email on file, or by text to the phone on file when there is no
+    email (through the registered sender: messaging).
+
+    `contacts_on_file` ({"phone", "email"}): what we had before the post
+    that proposes the change (by default the volunteer's own): the link
+    never goes to a phone or email the post added.
 
     Call inside the transaction that locked the volunteer. Returns the
     PendingChange."""
@@ -55,24 +81,17 @@ def pending_change_propose(*, volunteer, changes, source):
             "created_at": timezone.now(),
         },
     )
-    if volunteer.email:
-        email, language = volunteer.email, volunteer.language
-        transaction.on_commit(lambda: _send_confirmation(email=email, language=language, token=token))
-    return pending
-
-
-def _send_confirmation(*, email, language, token):
-    # "both" reads the Spanish email: the campaign's neighbors more often
-    # read Spanish first, and the email says it in English too.
-    language = "es" if language in (Language.SPANISH, Language.BOTH) else "en"
-    with translation.override(language):
-        path = reverse("signups:confirm_changes", args=[token])
-        body = render_to_string(
-            "signups/email/confirm_changes.txt",
-            {"url": settings.SITE_URL.rstrip("/") + path, "days": CONFIRM_LINK_DAYS},
+    if contacts_on_file is None:
+        contacts_on_file = {"phone": volunteer.phone, "email": volunteer.email}
+    # "both" reads the Spanish message (messaging.outbox.message_language).
+    language = "es" if volunteer.language in (Language.SPANISH, Language.BOTH) else "en"
+    url = pending_change_confirm_url(token, language=language)
+    for sender in _confirmation_senders:
+        sender(
+            volunteer=volunteer, pending=pending, url=url, days=CONFIRM_LINK_DAYS,
+            contacts_on_file=dict(contacts_on_file),
         )
-        subject = gettext("Did you update your information?")
-    send_mail(subject, body, None, [email])
+    return pending
 
 
 def pending_change_for_token(token):
@@ -102,6 +121,7 @@ def pending_change_described(pending):
         "block": gettext("Block"),
         "zip_code": gettext("ZIP code"),
         "contact_methods": gettext("How to contact"),
+        "message_kinds": gettext("Messages agreed to"),
     }
     shown = []
     for field, label in labels.items():
@@ -115,6 +135,9 @@ def pending_change_described(pending):
         elif field == "contact_methods":
             names = dict(ContactMethod.choices)
             value = ", ".join(str(names.get(code, code)) for code in value)
+        elif field == "message_kinds":
+            names = dict(MessageKind.choices)
+            value = ", ".join(str(names.get(code, code)) for code in value) or gettext("No messages")
         shown.append((label, str(value)))
     return shown
 
@@ -131,7 +154,7 @@ def pending_change_accept(*, pending):
         if volunteer is None or current is None:
             return volunteer
         changes = current.changes
-        for field in ("name", "language", "zip_code", "contact_methods"):
+        for field in ("name", "language", "zip_code", "contact_methods", "message_kinds"):
             if field in changes:
                 setattr(volunteer, field, changes[field])
         if "block" in changes:

@@ -116,6 +116,22 @@ def _block_answer(block, street_address):
     return {"block": block.pk, "block_name": block.name, "street_address": street_address}
 
 
+def _merge_message_kinds(volunteer, message_kinds, *, only_add):
+    """Kinds of messages newly ticked are consent given: merged at once.
+    A stored kind left unticked would take consent away, which an
+    anonymous post may not do: it waits as a pending change (the whole new
+    list, as with contact methods), unless the form asks only which kinds
+    to add (`only_add`: an RSVP, a walk-in). Returns the pending answer
+    ({} or {"message_kinds": [...]})."""
+    if message_kinds is None:
+        return {}
+    stored = list(volunteer.message_kinds or [])
+    volunteer.message_kinds = _union(stored, message_kinds)
+    if not only_add and set(stored) - set(message_kinds):
+        return {"message_kinds": list(message_kinds)}
+    return {}
+
+
 def _merge_answers(volunteer, fields, lists, *, by_phone, by_email):
     """Apply to an existing `volunteer` the answers that only add to what we
     know; return those that would replace or remove something, for a
@@ -179,15 +195,25 @@ def _merge_answers(volunteer, fields, lists, *, by_phone, by_email):
 
 
 @transaction.atomic
-def _upsert_once(fields, *, campaign, lists):
+def _upsert_once(fields, *, campaign, lists, message_kinds, message_kinds_only_add):
     phone, email = fields["phone"], fields["email"]
     volunteer, by_phone, by_email = _find(phone=phone, email=email, lock=True)
     created = volunteer is None
     replacing = {}
     if created:
         volunteer = Volunteer(**fields, **lists)
+        if message_kinds is not None:
+            volunteer.message_kinds = _union([], message_kinds)
+        # A new record's phone and email are the submitter's own.
+        volunteer.contacts_on_file = {"phone": phone, "email": email}
     else:
+        # What reached this person before the post: a post may add an
+        # email or phone where none was, but nothing secret (a link, a
+        # confirmation) may go to a contact typed in it
+        # (volunteer_reachable_on_file).
+        volunteer.contacts_on_file = {"phone": volunteer.phone, "email": volunteer.email}
         replacing = _merge_answers(volunteer, fields, lists, by_phone=by_phone, by_email=by_email)
+        replacing.update(_merge_message_kinds(volunteer, message_kinds, only_add=message_kinds_only_add))
     # The database checks the unique phone and email itself, inside this
     # transaction, where no racing insert can slip between check and write;
     # full_clean checks the rest, but for the block: it was just read from
@@ -197,7 +223,10 @@ def _upsert_once(fields, *, campaign, lists):
     if campaign is not None:
         volunteer.campaigns.add(campaign)
     if replacing:
-        pending_change_propose(volunteer=volunteer, changes=replacing, source=fields["source"])
+        pending_change_propose(
+            volunteer=volunteer, changes=replacing, source=fields["source"],
+            contacts_on_file=volunteer.contacts_on_file,
+        )
     return volunteer, created
 
 
@@ -218,6 +247,8 @@ def volunteer_upsert(
     source=Volunteer.Source.FORM,
     consent_at=None,
     consent_version,
+    message_kinds=None,
+    message_kinds_only_add=False,
 ):
     """Create the volunteer, or update the one with this phone or email.
 
@@ -235,6 +266,13 @@ def volunteer_upsert(
       and consent stay the first ones. When the phone belongs to one
       volunteer and the email to another, the phone's owner is the one
       found and the other keeps their email.
+    - `message_kinds` (MessageKind values; None: the form did not ask): a
+      new volunteer agrees to exactly these; for one found again, kinds
+      ticked are added at once and a stored kind left unticked waits in
+      the pending change, unless `message_kinds_only_add` (a form that asks
+      only what to add).
+    - The volunteer returned carries `contacts_on_file` ({"phone", "email"}
+      before this post; see volunteer_reachable_on_file).
     - `campaign`, when given, is added to the volunteer's campaigns.
     - Double clicks and racing requests create one row: the unique
       constraints on phone and email decide, and the loser updates the
@@ -273,12 +311,34 @@ def volunteer_upsert(
         "ways_to_help": _union([], ways_to_help),
         "weekend_availability": _union([], weekend_availability),
     }
+    kinds = {
+        "message_kinds": None if message_kinds is None else [str(kind) for kind in message_kinds],
+        "message_kinds_only_add": message_kinds_only_add,
+    }
     try:
-        return _upsert_once(fields, campaign=campaign, lists=lists)
+        return _upsert_once(fields, campaign=campaign, lists=lists, **kinds)
     except IntegrityError:
         # Another request inserted this phone or email between our lookup and
         # our insert (a double click): that row exists now, so update it.
-        return _upsert_once(fields, campaign=campaign, lists=lists)
+        return _upsert_once(fields, campaign=campaign, lists=lists, **kinds)
+
+
+def volunteer_reachable_on_file(volunteer):
+    """`volunteer` as messages may reach them after an anonymous post: a
+    copy without the phone or email that post added (volunteer_upsert's
+    `contacts_on_file`), so that a channel is chosen among the contacts
+    the person gave us themselves. A secret link or a confirmation sent to
+    a contact a stranger just typed would hand the stranger the record.
+    A volunteer not from volunteer_upsert is returned as it is."""
+    import copy
+
+    on_file = getattr(volunteer, "contacts_on_file", None)
+    if on_file is None:
+        return volunteer
+    reachable = copy.copy(volunteer)
+    reachable.phone = on_file["phone"] if on_file["phone"] == volunteer.phone else ""
+    reachable.email = on_file["email"] if on_file["email"] == volunteer.email else ""
+    return reachable
 
 
 # --- Campaigns ----------------------------------------------------------------

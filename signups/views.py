@@ -157,6 +157,7 @@ def _save(form, *, campaign):
             street_address=form.street_address,
             ways_to_help=data["ways_to_help"],
             weekend_availability=data.get("weekend_availability", []),
+            message_kinds=data["message_kinds"],
             campaign=campaign,
             source=Volunteer.Source.FORM,
             consent_version=settings.CONSENT_VERSION,

@@ -14,6 +14,13 @@ class TrainingsConfig(AppConfig):
 
         erase_step_register(registrations_forget)
 
+        # "Reply 1 if you're coming, 2 if you can't": replies to the texts
+        # about a registration (reply_topic "registration:<pk>").
+        from messaging.inbound import reply_handler_register
+        from trainings.services.registrations import registration_reply
+
+        reply_handler_register("registration", registration_reply)
+
         # A session's roster is kept rendered (trainings.views.roster.roster_rows)
         # until one of its people, registrations or check-ins changes.
         from django.db.models.signals import post_delete, post_save

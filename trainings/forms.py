@@ -4,8 +4,16 @@ undo and walk-in forms (the phone's script posts the same fields)."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from signups.forms import ZIP_CODE, AddressChoiceMixin, ContactFormMixin, address_choice_field, email_field, phone_field
-from signups.models import Language
+from signups.forms import (
+    ZIP_CODE,
+    AddressChoiceMixin,
+    ContactFormMixin,
+    address_choice_field,
+    email_field,
+    message_kinds_field,
+    phone_field,
+)
+from signups.models import Language, MessageKind
 from trainings.models import Session
 
 
@@ -35,6 +43,9 @@ class RegistrationForm(AddressChoiceMixin, ContactFormMixin, forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
     )
     address_choice = address_choice_field()
+    # Reminders of the training they are registering for are what most
+    # people expect from this form: offered ticked, and untickable.
+    message_kinds = message_kinds_field(initial=[MessageKind.REMINDER])
     consent = forms.BooleanField(
         label=_("I agree to be contacted about this training and the Community Resistance Zone."),
         error_messages={"required": _("We can only register you if you agree to be contacted.")},
@@ -71,6 +82,15 @@ class WalkInForm(AddressChoiceMixin, ContactFormMixin, forms.Form):
     # Offered (made a checkbox) only once an address could not be placed:
     # see clean().
     without_block = forms.BooleanField(label=_("Check in without a block"), required=False, widget=forms.HiddenInput)
+    # One box per kind of message, each with its own name: the phone's
+    # queue keeps a walk-in as one value per field name (static/js/trainer.js).
+    wants_reminder = forms.BooleanField(label=_("Wants reminders of the trainings they sign up for"), required=False)
+    wants_news = forms.BooleanField(label=_("Wants news of the campaign"), required=False)
+    wants_urgent = forms.BooleanField(label=_("Wants urgent alerts when something happens near them"), required=False)
+    # Present on every walk-in form that asks the three questions: a walk-in
+    # queued on a phone before they were asked says nothing of them (None),
+    # rather than "no messages at all".
+    kinds_asked = forms.BooleanField(widget=forms.HiddenInput, required=False, initial=True)
     consent = forms.BooleanField(
         label=_("The person agrees to be contacted about the Community Resistance Zone."),
         error_messages={"required": _("We need the person's consent to keep their contact.")},
@@ -81,6 +101,18 @@ class WalkInForm(AddressChoiceMixin, ContactFormMixin, forms.Form):
     # True when an address was typed that no block matches (and the trainer
     # chose to check the person in anyway): the answer says so.
     address_unplaced = False
+
+    def message_kinds(self):
+        """The kinds the person chose (MessageKind values), or None when the
+        post did not ask (see kinds_asked)."""
+        if not self.cleaned_data.get("kinds_asked"):
+            return None
+        chosen = {
+            MessageKind.REMINDER: self.cleaned_data.get("wants_reminder"),
+            MessageKind.NEWS: self.cleaned_data.get("wants_news"),
+            MessageKind.URGENT: self.cleaned_data.get("wants_urgent"),
+        }
+        return [kind.value for kind, wanted in chosen.items() if wanted]
 
     def clean_address(self):
         text = " ".join(self.cleaned_data["address"].split())

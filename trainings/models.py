@@ -221,6 +221,9 @@ class Registration(models.Model):
     # The secret in the "I can't come" link: whoever holds the link may cancel.
     cancel_token = models.CharField(max_length=64, unique=True, default=new_cancel_token, editable=False)
     reminder_sent_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
+    # When the person answered a reminder's text "1, I'm coming"
+    # (trainings.services.registrations.registration_reply).
+    confirmed_at = models.DateTimeField(_("confirmed by text"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

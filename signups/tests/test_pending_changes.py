@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from signups.models import PendingChange, Volunteer
-from signups.pending import pending_change_accept
+from messaging.tests.worker import worker_run_queued
+from signups.pending import link_token_hash, pending_change_accept
 from signups.services import volunteer_upsert
 from signups.tests.factories import VolunteerFactory
 from tests.query_budget import cold_caches, organizer_of
@@ -50,8 +51,26 @@ def neighbor():
     )
 
 
+def _sign_up_and_deliver(**overrides):
+    """A post, then the worker sends what it queued (nothing is sent during
+    the request)."""
+    result = _sign_up(**overrides)
+    worker_run_queued()
+    return result
+
+
+@pytest.fixture
+def texts():
+    from messaging.providers import memory_outbox
+
+    memory_outbox.clear()
+    yield memory_outbox
+    memory_outbox.clear()
+
+
 def _link(message):
-    return re.search(r"http://\S+/join/confirm/\S+/", message.body).group(0)
+    body = message["body"] if isinstance(message, dict) else message.body
+    return re.search(r"http://\S+/join/confirm/\S+/", body).group(0)
 
 
 def _path(url):
@@ -97,26 +116,54 @@ def test_fewer_ways_to_contact_wait_since_they_remove_one(neighbor):
     assert neighbor.pending_change.changes == {"contact_methods": ["text"]}
 
 
-def test_the_link_goes_to_the_email_on_file_never_to_the_one_typed(neighbor, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        _sign_up(name="Intruder", email="intruder@example.org")
+@pytest.mark.django_db(transaction=True)
+def test_the_link_goes_to_the_email_on_file_never_to_the_one_typed(neighbor):
+    _sign_up_and_deliver(name="Intruder", email="intruder@example.org")
     assert [message.to for message in mail.outbox] == [["rosa@example.org"]]
     # In the person's language, and the new answers are not in the email.
     assert "Intruder" not in mail.outbox[0].body
     assert mail.outbox[0].subject == "¿Actualizaste tu información?"
 
 
-def test_without_an_email_on_file_nothing_is_sent_and_an_organizer_reviews_it(django_capture_on_commit_callbacks):
-    volunteer = VolunteerFactory(phone="+12155550123", email="")
-    with django_capture_on_commit_callbacks(execute=True):
-        _sign_up(name="Intruder")
+@pytest.mark.django_db(transaction=True)
+def test_without_an_email_on_file_the_link_goes_by_text_to_the_phone_on_file(texts):
+    volunteer = VolunteerFactory(phone="+12155550123", email="", language="es")
+    _sign_up_and_deliver(name="Intruder")
     assert mail.outbox == []
+    assert [text["to"] for text in texts] == ["+12155550123"]
+    body = texts[0]["body"]
+    assert "Intruder" not in body
+    assert body.startswith("Alguien se inscribió con tu número de teléfono")
+    token = _link(texts[0]).rstrip("/").rsplit("/", 1)[1]
+    assert PendingChange.objects.get(volunteer=volunteer).token_hash == link_token_hash(token)
+    # An organizer can still review it in the admin.
     assert PendingChange.objects.filter(volunteer=volunteer).exists()
 
 
-def test_the_link_shows_the_answers_and_changes_nothing_until_the_person_confirms(client, neighbor, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        _sign_up(name="Rosa María Muñoz")
+@pytest.mark.django_db(transaction=True)
+def test_an_email_the_post_adds_gets_no_link_the_phone_on_file_does(texts):
+    """An anonymous post may add an email to a phone-only record, but the
+    link to confirm its other answers must not go to that email: whoever
+    typed it would confirm their own changes."""
+    volunteer = VolunteerFactory(phone="+12155550123", email="", contact_methods=["email"])
+    _sign_up_and_deliver(name="Intruder", email="intruder@example.org", contact_methods=["email"])
+    volunteer.refresh_from_db()
+    assert volunteer.email == "intruder@example.org"
+    assert mail.outbox == []
+    assert [text["to"] for text in texts] == ["+12155550123"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_nothing_is_sent_during_the_post_itself(neighbor):
+    _sign_up(name="Intruder")
+    assert mail.outbox == []
+    worker_run_queued()
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_link_shows_the_answers_and_changes_nothing_until_the_person_confirms(client, neighbor):
+    _sign_up_and_deliver(name="Rosa María Muñoz")
     url = _path(_link(mail.outbox[0]))
     page = client.get(url)
     assert page.status_code == 200
@@ -132,9 +179,9 @@ def test_the_link_shows_the_answers_and_changes_nothing_until_the_person_confirm
     assert client.get(url).status_code == 404
 
 
-def test_the_person_can_turn_the_change_down(client, neighbor, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        _sign_up(name="Intruder")
+@pytest.mark.django_db(transaction=True)
+def test_the_person_can_turn_the_change_down(client, neighbor):
+    _sign_up_and_deliver(name="Intruder")
     url = _path(_link(mail.outbox[0]))
     client.post(url, {"answer": "reject"})
     neighbor.refresh_from_db()
@@ -143,20 +190,19 @@ def test_the_person_can_turn_the_change_down(client, neighbor, django_capture_on
     assert client.get(url).status_code == 404
 
 
-def test_a_newer_post_replaces_the_pending_change_and_its_link(client, neighbor, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        _sign_up(name="First Try")
-    with django_capture_on_commit_callbacks(execute=True):
-        _sign_up(name="Second Try")
+@pytest.mark.django_db(transaction=True)
+def test_a_newer_post_replaces_the_pending_change_and_its_link(client, neighbor):
+    _sign_up_and_deliver(name="First Try")
+    _sign_up_and_deliver(name="Second Try")
     first, second = (_path(_link(message)) for message in mail.outbox)
     assert client.get(first).status_code == 404
     assert "Second Try" in client.get(second).content.decode()
     assert PendingChange.objects.count() == 1
 
 
-def test_an_old_link_opens_nothing(client, neighbor, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        _sign_up(name="Intruder")
+@pytest.mark.django_db(transaction=True)
+def test_an_old_link_opens_nothing(client, neighbor):
+    _sign_up_and_deliver(name="Intruder")
     PendingChange.objects.update(created_at=timezone.now() - datetime.timedelta(days=8))
     assert client.get(_path(_link(mail.outbox[0]))).status_code == 404
 
@@ -167,9 +213,9 @@ def test_an_unknown_link_is_a_404_in_the_pages_language(client):
     assert "Este enlace ya no funciona" in response.content.decode()
 
 
-def test_the_database_keeps_only_a_hash_of_the_link(neighbor, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        _sign_up(name="Intruder")
+@pytest.mark.django_db(transaction=True)
+def test_the_database_keeps_only_a_hash_of_the_link(neighbor):
+    _sign_up_and_deliver(name="Intruder")
     token = _link(mail.outbox[0]).rstrip("/").rsplit("/", 1)[1]
     assert token not in PendingChange.objects.get().token_hash
 

@@ -43,3 +43,14 @@ def _english_unless_asked(db):
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def texts():
+    """The texts (SMS and WhatsApp) the provider got from the worker, as the
+    core's memory:// backend keeps them: [{"to", "channel", "body", ...}]."""
+    from messaging.providers import memory_outbox
+
+    memory_outbox.clear()
+    yield memory_outbox
+    memory_outbox.clear()

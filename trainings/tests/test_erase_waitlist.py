@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from messaging.tests.worker import worker_run_queued
 from signups.retention import volunteer_erase
 from signups.tests.factories import VolunteerFactory
 from trainings.models import Registration
@@ -18,7 +19,10 @@ def full_session(db):
     """One seat, taken by Rosa; Ana and then Beto wait for it."""
     session = SessionFactory(capacity=1)
     rosa = registration_create(session=session, volunteer=VolunteerFactory(name="Rosa Méndez"))
-    ana = registration_create(session=session, volunteer=VolunteerFactory(name="Ana", email="ana@example.org"), language="es")
+    ana = registration_create(
+        session=session, volunteer=VolunteerFactory(name="Ana", email="ana@example.org", contact_methods=["email"]),
+        language="es",
+    )
     beto = registration_create(session=session, volunteer=VolunteerFactory(name="Beto"))
     assert [r.status for r in (rosa, ana, beto)] == ["registered", "waitlisted", "waitlisted"]
     return session, rosa, ana, beto
@@ -33,11 +37,12 @@ def test_erasing_a_registered_person_gives_the_seat_to_the_first_waitlisted(full
     assert statuses == {ana.pk: "registered", beto.pk: "waitlisted"}
 
 
-def test_the_promoted_person_gets_the_seat_opened_up_email(full_session, django_capture_on_commit_callbacks):
+@pytest.mark.django_db(transaction=True)
+def test_the_promoted_person_gets_the_seat_opened_up_email(full_session):
     session, rosa, ana, beto = full_session
 
-    with django_capture_on_commit_callbacks(execute=True):
-        volunteer_erase(volunteer=rosa.volunteer, user=None)
+    volunteer_erase(volunteer=rosa.volunteer, user=None)
+    worker_run_queued()
 
     assert [m.to for m in mail.outbox] == [["ana@example.org"]]
     assert "Se liberó un lugar: te inscribimos" in mail.outbox[0].subject
@@ -52,11 +57,12 @@ def test_a_newcomer_after_the_erase_is_waitlisted(full_session):
     assert newcomer.status == Registration.Status.WAITLISTED
 
 
-def test_erasing_a_waitlisted_person_promotes_nobody(full_session, django_capture_on_commit_callbacks):
+@pytest.mark.django_db(transaction=True)
+def test_erasing_a_waitlisted_person_promotes_nobody(full_session):
     session, rosa, ana, beto = full_session
 
-    with django_capture_on_commit_callbacks(execute=True):
-        volunteer_erase(volunteer=ana.volunteer, user=None)
+    volunteer_erase(volunteer=ana.volunteer, user=None)
+    worker_run_queued()
 
     assert Registration.objects.get(pk=beto.pk).status == Registration.Status.WAITLISTED
     assert mail.outbox == []

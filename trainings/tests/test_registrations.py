@@ -5,6 +5,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from messaging.tests.worker import worker_run_queued
 from signups.tests.factories import VolunteerFactory
 from tests.races import require_postgresql, run_at_once
 from trainings.models import Registration, Session
@@ -66,12 +67,17 @@ def test_cancelling_frees_the_seat_for_the_first_waitlisted():
     assert list(statuses.values()).count(Registration.Status.WAITLISTED) == 1
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_promoted_person_is_emailed_in_their_language(django_capture_on_commit_callbacks):
     session = SessionFactory(capacity=1)
     seated = registration_create(session=session, volunteer=VolunteerFactory())
-    registration_create(session=session, volunteer=VolunteerFactory(email="ana@example.org"), language="es")
+    ana = VolunteerFactory(email="ana@example.org", contact_methods=["email"], language="es")
+    registration_create(session=session, volunteer=ana, language="es")
     with django_capture_on_commit_callbacks(execute=True):
         registration_cancel(registration=seated)
+    # Not from the request: the worker sends it.
+    assert mail.outbox == []
+    worker_run_queued()
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["ana@example.org"]
     assert "Se liberó un lugar: te inscribimos" in mail.outbox[0].subject
@@ -120,18 +126,23 @@ def test_two_registrations_racing_for_the_last_seat_get_one_seat():
     assert Registration.objects.filter(status=Registration.Status.REGISTERED).count() == 1
 
 
-def test_reminders_go_once_to_registered_people_with_email(django_capture_on_commit_callbacks):
+@pytest.mark.django_db(transaction=True)
+def test_reminders_go_once_to_registered_people(django_capture_on_commit_callbacks):
     soon = SessionFactory(starts_at=timezone.now() + datetime.timedelta(hours=20))
     later = SessionFactory(starts_at=timezone.now() + datetime.timedelta(days=3))
-    due = RegistrationFactory(session=soon, language="es")
-    RegistrationFactory(session=soon, status=Registration.Status.CANCELLED)
-    RegistrationFactory(session=soon, status=Registration.Status.WAITLISTED)
-    RegistrationFactory(session=soon, volunteer=VolunteerFactory(email=""))
-    RegistrationFactory(session=later)
+    registered_days_ago = timezone.now() - datetime.timedelta(days=2)
+    due = RegistrationFactory(
+        session=soon, language="es", volunteer=VolunteerFactory(contact_methods=["email"]),
+        created_at=registered_days_ago,
+    )
+    for status in (Registration.Status.CANCELLED, Registration.Status.WAITLISTED):
+        RegistrationFactory(session=soon, status=status, created_at=registered_days_ago)
+    RegistrationFactory(session=later, created_at=registered_days_ago)
     with django_capture_on_commit_callbacks(execute=True):
         assert registration_send_reminders() == 1
     with django_capture_on_commit_callbacks(execute=True):
         assert registration_send_reminders() == 0
+    worker_run_queued()
     assert [m.to for m in mail.outbox] == [[due.volunteer.email]]
     assert "Recordatorio" in mail.outbox[0].subject
     assert soon.address in mail.outbox[0].body

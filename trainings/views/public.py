@@ -87,6 +87,7 @@ def session_detail(request, pk):
             volunteer = volunteer_for_training(
                 name=data["name"], phone=data["phone"], email=data["email"], language=data["language"],
                 address=data["address"], zip_code=form.zip_code, source=Volunteer.Source.FORM,
+                message_kinds=data["message_kinds"],
             )
             registration, already_registered = registration_rsvp(
                 session=session, volunteer=volunteer, language=translation.get_language()

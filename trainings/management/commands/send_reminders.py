@@ -5,12 +5,12 @@ from trainings.services import registration_send_reminders
 
 class Command(BaseCommand):
     help = (
-        "Email a reminder to everyone registered (with an email address) for a "
-        "training that starts within the next 24 hours, in their language. Each "
-        "registration gets one reminder however often this runs: run it from cron, "
-        "every hour."
+        "Queue the training reminders that are due (the day before and two hours "
+        "before), by each person's channel and in their language, for the worker "
+        "to send. Each reminder is queued once however often this runs: run it "
+        "from cron every 15 minutes."
     )
 
     def handle(self, *args, **options):
-        sent = registration_send_reminders()
-        self.stdout.write(f"Reminders sent: {sent}")
+        queued = registration_send_reminders()
+        self.stdout.write(f"Reminders queued: {queued}")
