@@ -91,7 +91,8 @@ def attendance_undo(*, session, nonce, by=None):
 
 
 def attendance_record_walk_in(
-    *, session, nonce, name, phone="", email="", language="en", address="", zip_code="", consent, at=None, by=None
+    *, session, nonce, name, phone="", email="", language="en", address="", zip_code="", consent, at=None, by=None,
+    message_kinds=None,
 ):
     """A walk-in: find or create the Volunteer (as the sign-up form does),
     place them on their block when the address resolves, and check them in.
@@ -108,7 +109,7 @@ def attendance_record_walk_in(
     with transaction.atomic():
         volunteer = volunteer_for_training(
             name=name, phone=phone, email=email, language=language, address=address,
-            zip_code=zip_code, source=Volunteer.Source.WALK_IN,
+            zip_code=zip_code, source=Volunteer.Source.WALK_IN, message_kinds=message_kinds,
         )
         # Someone who registered and then used the walk-in form (their name
         # was missed on the roster) is not a walk-in.
@@ -122,10 +123,14 @@ def attendance_record_walk_in(
         )
 
 
-def volunteer_for_training(*, name, phone, email, language, address, zip_code, source):
+def volunteer_for_training(*, name, phone, email, language, address, zip_code, source, message_kinds=None):
     """Find the person by phone or email, or create them, exactly as sign-up
     does (signups.services.volunteer_upsert); the address places them on
-    their block. Returns the Volunteer. Refusals are signups' SignupError."""
+    their block. Returns the Volunteer. Refusals are signups' SignupError.
+
+    `message_kinds`: the kinds of messages ticked (None: not asked). The
+    RSVP and walk-in forms ask which to add; leaving one unticked there
+    takes nothing away (the join form and the person's own page do)."""
     from signups.services import volunteer_upsert
     from zones.services import block_for_address
 
@@ -144,6 +149,8 @@ def volunteer_for_training(*, name, phone, email, language, address, zip_code, s
         zip_code=zip_code,
         source=source,
         consent_version=settings.CONSENT_VERSION,
+        message_kinds=message_kinds,
+        message_kinds_only_add=True,
     )
     return volunteer
 

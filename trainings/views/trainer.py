@@ -222,6 +222,7 @@ def walk_in(request, pk):
                 session=session, nonce=data["nonce"] or uuid.uuid4(), name=data["name"], phone=data["phone"],
                 email=data["email"], language=data["language"], address=data["address"],
                 zip_code=form.zip_code, consent=data["consent"], at=data["at"], by=request.user,
+                message_kinds=form.message_kinds(),
             )
         except (SignupError, TrainingError) as error:
             # Next to the field it concerns, with everything typed kept: the
