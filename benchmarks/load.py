@@ -415,6 +415,65 @@ def check_checkins(result, trainer, baseline):
     return rows, problems
 
 
+# --- Redis going away during the join load (docs/performance.md, "Faults") ---------
+
+OUTAGE_SECONDS = 10
+
+
+def redis_outage_phase(env, workdir, bare_rps):
+    """Join POSTs against a gunicorn of its own whose Redis, a private
+    redis-server (tests/private_services.py), is stopped for OUTAGE_SECONDS
+    in the middle of the load: OUTAGE_SECONDS with Redis up, then killed,
+    then started again (empty). Target: no 5xx in any stage. Prints each
+    stage's rate and its ratio to the bare view; True when the target is met."""
+    from django.conf import settings
+
+    from tests.private_services import PrivateRedis
+
+    outage_dir = workdir / "redis-outage"
+    outage_dir.mkdir()
+    shutil.copy(workdir / "addresses.txt", outage_dir / "addresses.txt")
+    private_redis = PrivateRedis().start()
+    server = Gunicorn({**env, "CACHE_URL": private_redis.url}, free_port())
+    stages = []
+    try:
+        join_browsers(server.base, outage_dir, USERS)
+        time.sleep(settings.FORM_MIN_FILL_SECONDS + 1)
+        print(f"Redis outage: join POST for {OUTAGE_SECONDS} s with Redis, "
+              f"{OUTAGE_SECONDS} s with it stopped, {OUTAGE_SECONDS} s after it starts again:", flush=True)
+        for number, stage in enumerate(["Redis up", "Redis down", "Redis back"], start=1):
+            if stage == "Redis down":
+                private_redis.kill()
+            elif stage == "Redis back":
+                private_redis.start()
+            phase = Phase(f"join POST, {stage}", "/en/join/", script="join_post_outage.lua",
+                          script_args=[str(outage_dir), str(number)], threads=USERS)
+            phase.result = run_wrk(server.base, phase, OUTAGE_SECONDS)
+            stages.append(phase)
+    finally:
+        server.stop()
+        private_redis.stop()
+
+    print()
+    print(f"{'Redis outage':28} {'conns':>5} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>6} "
+          f"{'5xx':>5} {'other':>6}  ok")
+    ok = True
+    for phase in stages:
+        result, counters = phase.result, phase.result["counters"]
+        server_errors = counters["server_errors"]
+        # Refusals that are not 5xx (a 4xx, a socket error) are reported, not a miss.
+        other = counters["refused"] - server_errors + sum(
+            count for kind, count in result["errors"].items() if kind != "status")
+        ok = ok and server_errors == 0
+        print(f"{phase.name:28} {phase.connections:5d} {result['rps']:8.0f} {result['p50'] / 1000:8.1f} "
+              f"{result['p99'] / 1000:8.1f} {result['rps'] / bare_rps:6.2f} {server_errors:5d} {other:6d}  "
+              f"{'ok' if server_errors == 0 else 'MISSED'}")
+    down, up = stages[1].result["rps"], stages[0].result["rps"]
+    print(f"while Redis was down: {down / up:.2f} of the rate with it; target 0 x 5xx  "
+          f"{'ok' if ok else 'MISSED'}")
+    return ok
+
+
 # --- The run -------------------------------------------------------------------------
 
 
@@ -504,8 +563,11 @@ def main():
 
     signups_stored, signup_problems = check_signups(phases[3].result)
     checkins_stored, checkin_problems = check_checkins(phases[8].result, trainer, attendance_before)
-    return report(phases, signups_stored, signup_problems, checkins_stored, checkin_problems,
-                  map_kb, encoding, etag, server, roster_size)
+    missed = report(phases, signups_stored, signup_problems, checkins_stored, checkin_problems,
+                    map_kb, encoding, etag, server, roster_size)
+    # After the checks above: its sign-ups are not theirs to count.
+    outage_ok = redis_outage_phase(env, workdir, phases[0].result["rps"])
+    return missed or (0 if outage_ok else 1)
 
 
 def report(phases, signups_stored, signup_problems, checkins_stored, checkin_problems,
