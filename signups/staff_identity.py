@@ -8,8 +8,10 @@ any worker of any host, reads it back with the session in one Redis round
 trip more.
 
 What the identity holds, and what it never does:
-- the user's columns but the password, the permissions of their groups and
-  their own, and their confirmed devices' ids and names;
+- the user's columns but the password, and the id and name of the confirmed
+  device their session proved (one identity per person and device);
+- not their permissions: the few pages that ask (the admin) read them from
+  PostgreSQL, as before;
 - never a password hash, a TOTP secret or a backup code. The session's
   proof (Django's session auth hash) is checked against a SHA-256 of the
   current one. A user or device rebuilt from an identity has those columns
@@ -78,30 +80,21 @@ def staff_identity_forget(*user_ids, everyone=False):
 # --- Reading ------------------------------------------------------------------
 
 
-def _identity_of(user):
-    """What is kept of a user the database just verified."""
-    import django_otp
+def _identity_of(user, persistent_id):
+    """What is kept of a user the database just verified, with the device
+    their session names if it is theirs and confirmed."""
+    from django_otp.models import Device
 
-    backend = ModelBackend()
     fields = {
         field.attname: getattr(user, field.attname)
         for field in user._meta.concrete_fields
         if field.attname != "password"
     }
-    devices = {
-        device.persistent_id: (
-            device._meta.label_lower,
-            {name: getattr(device, name) for name in _DEVICE_FIELDS},
-        )
-        for device in django_otp.devices_for_user(user, confirmed=True)
-    }
-    return {
-        "fields": fields,
-        "proof": _proof(user.get_session_auth_hash()),
-        "user_permissions": frozenset(backend.get_user_permissions(user)),
-        "group_permissions": frozenset(backend.get_group_permissions(user)),
-        "devices": devices,
-    }
+    devices = {}
+    device = Device.from_persistent_id(OTPMiddleware._normalize_persistent_id(persistent_id)) if persistent_id else None
+    if device is not None and device.user_id == user.pk and device.confirmed:
+        devices[persistent_id] = (device._meta.label_lower, {name: getattr(device, name) for name in _DEVICE_FIELDS})
+    return {"fields": fields, "proof": _proof(user.get_session_auth_hash()), "devices": devices}
 
 
 def _user_from(identity):
@@ -109,10 +102,6 @@ def _user_from(identity):
     fields = identity["fields"]
     names = [f.attname for f in model._meta.concrete_fields if f.attname in fields]
     user = model.from_db("default", names, [fields[name] for name in names])
-    # ModelBackend's own per-object caches: has_perm asks no query.
-    user._user_perm_cache = set(identity["user_permissions"])
-    user._group_perm_cache = set(identity["group_permissions"])
-    user._perm_cache = user._user_perm_cache | user._group_perm_cache
     user._rz_devices = identity["devices"]
     return user
 
@@ -121,7 +110,7 @@ def _device_from(devices, persistent_id):
     """The confirmed device the session names, its secrets left deferred."""
     from django.apps import apps
 
-    found = devices.get(OTPMiddleware._normalize_persistent_id(persistent_id))
+    found = devices.get(persistent_id)
     if found is None:
         return None
     label, values = found
@@ -154,7 +143,9 @@ def staff_user(request):
     if found is None:
         return auth.get_user(request)
     user_id, session_hash = found
-    key = f"staff-identity:{user_id}"
+    # Per device: each of a person's sessions may have proved a different one.
+    persistent_id = request.session.get(DEVICE_ID_SESSION_KEY) or ""
+    key = f"staff-identity:{user_id}:{persistent_id}"
     try:
         version, identity = cached_entry(key, [EVERYONE, _person(user_id)])
     except Exception:  # the cache is an optimization: without it, the database
@@ -164,7 +155,7 @@ def staff_user(request):
         return _user_from(identity)
     user = auth.get_user(request)
     if user.is_authenticated and user.pk == user_id:
-        identity = _identity_of(user)
+        identity = _identity_of(user, persistent_id)
         user._rz_devices = identity["devices"]
         try:
             cached_keep(key, version, identity, timeout=IDENTITY_SECONDS)

@@ -5,6 +5,7 @@ import io
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -28,43 +29,55 @@ def attendance_record(*, session, volunteer, nonce, at=None, by=None, walk_in=Fa
     Refuses a cancelled session (`session_cancelled`) and a nonce already used
     for someone else (`nonce_reused`). When the session is already done, the
     person's trained status is recomputed.
+
+    The insert comes first and the database's unique constraints (one row
+    per nonce, one standing check-in per person and session) decide: a
+    first check-in is one transaction of two inserts (the row and its audit
+    entry), with no lookup before it. Only a replay or a race pays for the
+    lookup of the row that was there first.
     """
     nonce = _as_uuid(nonce)
-    previous = Attendance.objects.filter(nonce=nonce).first()
+    if session.status == Session.Status.CANCELLED:
+        # A replay of a check-in made before the cancellation is still its own.
+        return _attendance_already_there(session=session, volunteer=volunteer, nonce=nonce, cancelled=True)
+    attendance = Attendance(
+        session=session,
+        volunteer=volunteer,
+        nonce=nonce,
+        phone_at=at,
+        checked_in_by=by if by is not None and by.is_authenticated else None,
+        walk_in=walk_in,
+    )
+    try:
+        with transaction.atomic():
+            attendance.save()
+            if session.status == Session.Status.DONE:
+                volunteer_training_status_refresh(volunteers=[volunteer])
+    except IntegrityError:
+        # The same nonce replayed, or another trainer checking in the same
+        # person: theirs is ours.
+        return _attendance_already_there(session=session, volunteer=volunteer, nonce=nonce)
+    return attendance
+
+
+def _attendance_already_there(*, session, volunteer, nonce, cancelled=False):
+    """The check-in that made ours conflict: the one with this nonce, else
+    the person's standing one in this session. One query."""
+    rows = list(
+        Attendance.objects.filter(
+            Q(nonce=nonce) | Q(session=session, volunteer=volunteer, undone_at__isnull=True)
+        )
+    )
+    previous = next((row for row in rows if row.nonce == nonce), None)
     if previous is not None:
         if previous.session_id != session.pk or previous.volunteer_id != volunteer.pk:
             raise TrainingError(_("This check-in was already used for someone else."), code="nonce_reused")
         return previous
-    if session.status == Session.Status.CANCELLED:
+    if cancelled:
         raise TrainingError(_("This training was cancelled."), code="session_cancelled")
-    with transaction.atomic():
-        standing = Attendance.objects.active().filter(session=session, volunteer=volunteer).first()
-        if standing is not None:
-            return standing
-        attendance = Attendance(
-            session=session,
-            volunteer=volunteer,
-            nonce=nonce,
-            phone_at=at,
-            checked_in_by=by if by is not None and by.is_authenticated else None,
-            walk_in=walk_in,
-        )
-        try:
-            with transaction.atomic():
-                attendance.save()
-        except IntegrityError:
-            # Another request won the race: the same nonce replayed, or another
-            # trainer checking in the same person. Either way, theirs is ours.
-            winner = (
-                Attendance.objects.filter(nonce=nonce).first()
-                or Attendance.objects.active().filter(session=session, volunteer=volunteer).first()
-            )
-            if winner is None:
-                raise
-            return winner
-        if session.status == Session.Status.DONE:
-            volunteer_training_status_refresh(volunteers=[volunteer])
-    return attendance
+    if rows:
+        return rows[0]
+    raise IntegrityError("a check-in conflicted with a row that is gone")
 
 
 def attendance_undo(*, session, nonce, by=None):

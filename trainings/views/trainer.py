@@ -161,19 +161,24 @@ def _form_error(form):
 @login_required
 @require_POST
 def checkin(request, pk):
-    session = _trainer_session(request, pk)
     form = CheckInForm(request.POST)
     if not form.is_valid():
+        session = _trainer_session(request, pk)
         return _answer(request, session, ok=False, message=_form_error(form), code="invalid", status=400)
-    # Only someone on this session's list: a walk-in goes through the walk-in form.
+    # Only someone on this session's list (a walk-in goes through the
+    # walk-in form), of one of this trainer's sessions: the session, the
+    # trainer check and the person in one query.
     registration = (
-        Registration.objects.filter(session=session, volunteer_id=form.cleaned_data["volunteer"])
-        .select_related("volunteer")
+        Registration.objects.filter(
+            session_id=pk, session__trainers=request.user, volunteer_id=form.cleaned_data["volunteer"]
+        )
+        .select_related("session", "volunteer")
+        .only("session_id", "volunteer_id", "session__status", "volunteer__name")
         .first()
     )
     if registration is None:
         raise Http404
-    volunteer = registration.volunteer
+    session, volunteer = registration.session, registration.volunteer
     try:
         attendance = attendance_record(
             session=session, volunteer=volunteer, nonce=form.cleaned_data["nonce"],
