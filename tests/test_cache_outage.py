@@ -46,7 +46,7 @@ WORKERS = 2
 # Longer than production's 0.25 s, so a request that waited for Redis stands
 # out from one that did not on a busy test machine.
 SOCKET_TIMEOUT = 1.0
-RETRY_SECONDS = 1
+RETRY_SECONDS = 0.5
 # Long enough for every worker's probe to find Redis back and close its breaker.
 RECOVERY_SECONDS = 3 * RETRY_SECONDS + 0.5
 
