@@ -7,9 +7,4 @@ class MessagingConfig(AppConfig):
     verbose_name = _("Messages")
 
     def ready(self):
-        # The one-time link of a pending change (signups.pending) goes out
-        # as a message; signups may not import messaging, so it is told here.
-        from messaging.pending_changes import pending_change_confirmation_queue
-        from signups.pending import pending_change_sender_register
-
-        pending_change_sender_register(pending_change_confirmation_queue)
+        from messaging import checks  # noqa: F401 (registers the deploy check)

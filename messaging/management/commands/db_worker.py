@@ -1,5 +1,6 @@
 """django-tasks-db's db_worker, plus recovering what killed workers left
-(messaging.recovery): at start, then every MESSAGE_RECOVER_INTERVAL seconds
+(messaging.recovery) and blanking old message texts (messaging.retention):
+at start, then every MESSAGE_RECOVER_INTERVAL seconds
 while it runs. Same name and options, so `manage.py db_worker` (make run,
 the systemd unit, the tests) is this. Django takes the command of the app
 listed first; messaging comes before django_tasks_db in INSTALLED_APPS, as
@@ -13,6 +14,12 @@ from django.db import close_old_connections, connection
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
 
 from messaging.recovery import messages_recover
+from messaging.retention import message_bodies_erase
+
+
+def _housekeeping():
+    messages_recover()
+    message_bodies_erase()
 
 
 def _recover_every(interval, stop):
@@ -20,7 +27,7 @@ def _recover_every(interval, stop):
     while not stop.wait(interval):
         close_old_connections()
         try:
-            messages_recover()
+            _housekeeping()
         except Exception:  # noqa: BLE001 - a failed run is retried at the next interval
             logging.getLogger("messaging.recovery").exception("Recovering messages failed")
         finally:
@@ -31,7 +38,7 @@ class Command(DatabaseWorkerCommand):
     help = DatabaseWorkerCommand.help + ", recovering messages killed workers left behind"
 
     def handle(self, *args, **options):
-        messages_recover()
+        _housekeeping()
         stop = threading.Event()
         if not options.get("batch"):
             interval = settings.MESSAGE_RECOVER_INTERVAL
