@@ -60,12 +60,8 @@ def _sign_up_and_deliver(**overrides):
 
 
 @pytest.fixture
-def texts():
-    from messaging.providers import memory_outbox
-
-    memory_outbox.clear()
-    yield memory_outbox
-    memory_outbox.clear()
+def texts(sms_outbox):
+    return sms_outbox
 
 
 def _link(message):

@@ -45,12 +45,9 @@ def _english_unless_asked(db):
         yield
 
 
+
 @pytest.fixture
-def texts():
+def texts(sms_outbox):
     """The texts (SMS and WhatsApp) the provider got from the worker, as the
     core's memory:// backend keeps them: [{"to", "channel", "body", ...}]."""
-    from messaging.providers import memory_outbox
-
-    memory_outbox.clear()
-    yield memory_outbox
-    memory_outbox.clear()
+    return sms_outbox
