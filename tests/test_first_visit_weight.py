@@ -7,7 +7,9 @@ wrote (hashed names, a Brotli copy of each text file made by the `brotli`
 package), so the test does the same: collectstatic with the production
 storage into a folder of its own, then the page and its files through the app
 with a phone's `Accept-Encoding`. The page itself is counted as the app sends
-it, uncompressed: a proxy that compresses it only makes it lighter.
+it, uncompressed: a proxy that compresses it only makes it lighter. Each
+response counts its status line and headers (cookies included) as well as its
+body: they cross the air too.
 
 The CSS is Bootstrap cut to the rules our pages use (bin/build-css); the
 first test fails when a template changed and the file was not built again.
@@ -60,8 +62,17 @@ def production_static(settings, tmp_path):
     assert list(settings.STATIC_ROOT.rglob("bootstrap-used.*.css.br")), "no Brotli copy: is `brotli` installed?"
 
 
+def bytes_sent(response, body):
+    """What an HTTP/1.1 response puts on the wire: status line, headers, body."""
+    head = f"HTTP/1.1 {response.status_code} {response.reason_phrase}\r\n"
+    head += "".join(f"{name}: {value}\r\n" for name, value in response.items())
+    if response.cookies:
+        head += response.cookies.output(sep="\r\n") + "\r\n"
+    return len((head + "\r\n").encode()) + len(body)
+
+
 def first_visit(path):
-    """(bytes of the page, {linked file: (bytes as sent, Content-Encoding)})"""
+    """(bytes of the page, {linked file: (bytes sent, Content-Encoding)})"""
     phone = Client(HTTP_ACCEPT_ENCODING=PHONE_ACCEPT_ENCODING)
     page = phone.get(path)
     assert page.status_code == 200
@@ -71,8 +82,8 @@ def first_visit(path):
         response = phone.get(url)
         assert response.status_code == 200, url
         body = b"".join(response.streaming_content) if response.streaming else response.content
-        files[url] = (len(body), response.get("Content-Encoding", ""))
-    return len(page.content), files
+        files[url] = (bytes_sent(response, body), response.get("Content-Encoding", ""))
+    return bytes_sent(page, page.content), files
 
 
 @pytest.mark.django_db
