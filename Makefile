@@ -35,7 +35,8 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(PY)
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@ $(VENV)/.installed-run
 
-# The demo: DEBUG on, the embedded SQLite file, demo data, real gunicorn.
+# The demo: DEBUG on, the embedded SQLite file, demo data, real gunicorn,
+# and the worker that sends messages (printed by console://, no numbers).
 # Links printed and emailed point at the port actually served. The access
 # log's format (gunicorn.conf.py) leaves out query strings: a trainer's
 # roster search (?q=) is a name.
@@ -46,8 +47,8 @@ run: $(VENV)/.installed-run
 	$(PY) manage.py createcachetable
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py load_demo
-	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
-	$(BIN)/gunicorn resistance_zone.wsgi -c gunicorn.conf.py --bind $(HOST):$(PORT) --workers 2 --access-logfile -
+	@echo "Serving on http://$(HOST):$(PORT)/ with the message worker beside it (Ctrl-C stops both)"
+	@bin/serve-with-worker $(BIN) $(HOST) $(PORT)
 
 # Every test, on PostgreSQL (bin/test-database falls back to SQLite loudly
 # outside CI). Real-browser tests need Debian's chromium: installed here when
