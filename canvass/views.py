@@ -33,7 +33,7 @@ from canvass.services import (
     tally_increment,
     tally_note_add,
 )
-from canvass.tally import block_centre, tally_boxes
+from canvass.tally import block_centre, blocks_map_svg, tally_boxes
 from zones.models import Block
 
 # Claimable blocks shown on the phone: the nearest come first (sorted on the
@@ -118,6 +118,7 @@ def home(request):
         "canvass/home.html",
         {
             "cards": cards,
+            "map": blocks_map_svg([card["block"] for card in cards]),
             "teams": teams,
             "claimable": [{"block": b, "centre": block_centre(b.geometry)} for b in claimable],
             "today": today,

@@ -6,8 +6,9 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.db import connection
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.db.models import F
 from django.urls import NoReverseMatch, reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -92,6 +93,7 @@ def zone_map(request, slug=None):
     context = {
         "zone": zone,
         "summary": summary,
+        "taken_today": _blocks_taken_today(zone) if zone is not None else [],
         "geojson_url": geojson_url,
         "volunteers_url": _volunteers_admin_url(),
         "tile_url": settings.MAP_TILE_URL,
@@ -99,6 +101,28 @@ def zone_map(request, slug=None):
         "levels": CoverageLevel.choices,
     }
     return render(request, "zones/map.html", context)
+
+
+def _blocks_taken_today(zone):
+    """[(block, team name)] of the zone's blocks a canvass team has today:
+    assigned to a team of today, or claimed and not lapsed. Team names only,
+    never a member's. Through the reverse relations of the canvass app
+    (zones imports no app above it); two queries."""
+    now = timezone.now()
+    today = timezone.localdate(now)
+    weekday = {5: "saturday", 6: "sunday"}.get(today.weekday(), "")
+    assigned = Block.objects.filter(
+        zone=zone, canvass_teams__day=weekday,
+        canvass_teams__campaign__starts_on__lte=today, canvass_teams__campaign__ends_on__gte=today,
+    ).annotate(team_name=F("canvass_teams__name"))
+    claimed = Block.objects.filter(
+        zone=zone, canvass_claims__day=today, canvass_claims__expires_at__gt=now
+    ).annotate(team_name=F("canvass_claims__team__name"))
+    taken = {(block.pk, block.team_name): block for block in [*assigned, *claimed]}
+    return sorted(
+        ((block, team_name) for (_pk, team_name), block in taken.items()),
+        key=lambda pair: (pair[0].street, pair[0].hundred, pair[1]),
+    )
 
 
 # Five decimals of a degree is about a meter: finer than a street map can

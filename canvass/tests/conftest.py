@@ -32,7 +32,7 @@ def zone(db):
 
 @pytest.fixture
 def blocks(zone):
-    return [BlockFactory(zone=zone, street="S 9TH ST", hundred=1000 + 100 * n) for n in range(3)]
+    return [BlockFactory(zone=zone, street="S 5TH ST", hundred=1000 + 100 * n) for n in range(3)]
 
 
 @pytest.fixture
@@ -49,3 +49,13 @@ def team(saturday, zone, blocks, canvasser):
 def canvasser_client(client, canvasser, otp_login):
     otp_login(client, canvasser)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_asked():
+    # A request to /es/ leaves Spanish active in this thread; the next
+    # test's reverse() and labels must not inherit it.
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

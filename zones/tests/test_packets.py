@@ -64,7 +64,7 @@ def test_packet_is_english_and_spanish_side_by_side(staff_client):
     assert "Zone: Pilot" in html
     assert "Piloto" in html
     assert "Doors knocked / Puertas tocadas" in html
-    assert "Signed up / Se inscribió" in html
+    assert "Signed up on the spot / Se inscribieron ahí mismo" in html
 
 
 def test_packet_lists_the_canvass_teams_of_each_block(staff_client):
