@@ -42,6 +42,13 @@ DEFAULT_SOCKET_TIMEOUT = 0.25
 DEFAULT_RETRY_SECONDS = 3
 
 
+# Past this many keys lost under one prefix (a long outage, pages under many
+# URLs), a worker stops remembering them one by one and, when Redis answers,
+# deletes every key of that prefix instead: what a Redis restart does, which
+# the site is built to survive. Memory stays bounded whatever is requested.
+MAX_LOST_WRITES = 10_000
+
+
 class Breaker:
     """Whether this process talks to one Redis right now, and the keys whose
     writes were lost while it did not."""
@@ -52,7 +59,8 @@ class Breaker:
         self._client_options = client_options
         self._lock = threading.Lock()
         self._open = False
-        self._lost_writes = set()
+        # The key pattern of a prefix -> its keys lost, or None: all of them.
+        self._lost = {}
 
     @property
     def is_open(self):
@@ -70,9 +78,18 @@ class Breaker:
         )
         threading.Thread(target=self._probe_until_answering, name="rz-cache-probe", daemon=True).start()
 
-    def lost(self, raw_keys):
+    def lost(self, pattern, raw_keys):
         with self._lock:
-            self._lost_writes.update(raw_keys)
+            self._remember(pattern, set(raw_keys))
+
+    def _remember(self, pattern, keys):
+        known = self._lost.setdefault(pattern, set())
+        if known is None:
+            return
+        if keys is not None:
+            known.update(keys)
+        if keys is None or len(known) > MAX_LOST_WRITES:
+            self._lost[pattern] = None
 
     def _probe_until_answering(self):
         client = redis.Redis.from_url(self.location, **self._client_options)
@@ -90,18 +107,37 @@ class Breaker:
         True when closed."""
         try:
             client.ping()
-            while True:
-                with self._lock:
-                    lost = list(self._lost_writes)
-                    if not lost:
-                        self._open = False
-                        return True
-                for start in range(0, len(lost), 500):
-                    client.delete(*lost[start:start + 500])
-                with self._lock:
-                    self._lost_writes.difference_update(lost)
         except redis.RedisError:
             return False
+        while True:
+            with self._lock:
+                if not self._lost:
+                    self._open = False
+                    return True
+                pattern, keys = self._lost.popitem()
+            try:
+                _delete(client, pattern, keys)
+            except redis.RedisError:
+                with self._lock:
+                    self._remember(pattern, keys)
+                return False
+
+
+def _delete(client, pattern, keys):
+    if keys is None:
+        keys = client.scan_iter(match=pattern, count=1000)
+    batch = []
+    for key in keys:
+        batch.append(key)
+        if len(batch) == 500:
+            client.delete(*batch)
+            batch = []
+    if batch:
+        client.delete(*batch)
+
+
+def _glob_escape(text):
+    return "".join("\\" + char if char in "*?[]\\" else char for char in text)
 
 
 _breakers = {}
@@ -180,7 +216,10 @@ class ResilientRedisCache(SharedClientRedisCache):
         keys = _written_keys(name, arguments)
         if keys:
             version = arguments.get("version")
-            self._breaker.lost(self.make_and_validate_key(key, version=version) for key in keys)
+            self._breaker.lost(
+                f"{_glob_escape(self.key_prefix)}:*",
+                (self.make_and_validate_key(key, version=version) for key in keys),
+            )
         return _EMPTY_ANSWERS[name](arguments)
 
 

@@ -110,3 +110,23 @@ def test_what_redis_missed_while_it_hung_is_deleted_before_it_is_used_again(priv
     assert cache.get("session") is None
     assert cache.get("generation") is None
     assert cache.get("untouched") == "still here"
+
+
+def test_past_so_many_lost_writes_every_key_of_the_prefix_is_deleted_instead(private_redis, monkeypatch):
+    from pagecache import resilient_cache
+
+    monkeypatch.setattr(resilient_cache, "MAX_LOST_WRITES", 3)
+    ours, neighbors = _cache(private_redis), _cache(private_redis)  # two prefixes on one Redis
+    ours.set("kept-before", "old", timeout=60)
+    neighbors.set("theirs", "untouched", timeout=60)
+    private_redis.hang()
+    try:
+        for n in range(5):  # more pages than it will remember
+            ours.set(f"page-{n}", "new", timeout=60)
+    finally:
+        private_redis.resume()
+
+    _wait_until_answering(ours)
+    # Like a restart, for this prefix only.
+    assert ours.get("kept-before") is None
+    assert neighbors.get("theirs") == "untouched"
