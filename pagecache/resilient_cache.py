@@ -79,8 +79,9 @@ class Breaker:
         threading.Thread(target=self._probe_until_answering, name="rz-cache-probe", daemon=True).start()
 
     def lost(self, pattern, raw_keys):
+        """Remember `raw_keys` under `pattern` (None: every key of it)."""
         with self._lock:
-            self._remember(pattern, set(raw_keys))
+            self._remember(pattern, None if raw_keys is None else set(raw_keys))
 
     def _remember(self, pattern, keys):
         known = self._lost.setdefault(pattern, set())
@@ -213,13 +214,12 @@ class ResilientRedisCache(SharedClientRedisCache):
         if self._fallback_alias is not None:
             fallback = caches[self._fallback_alias]
             return getattr(fallback, name)(**{k: v for k, v in arguments.items() if k != "self"})
-        keys = _written_keys(name, arguments)
-        if keys:
+        pattern = f"{_glob_escape(self.key_prefix)}:*"
+        if name == "clear":
+            self._breaker.lost(pattern, None)
+        elif keys := _written_keys(name, arguments):
             version = arguments.get("version")
-            self._breaker.lost(
-                f"{_glob_escape(self.key_prefix)}:*",
-                (self.make_and_validate_key(key, version=version) for key in keys),
-            )
+            self._breaker.lost(pattern, (self.make_and_validate_key(key, version=version) for key in keys))
         return _EMPTY_ANSWERS[name](arguments)
 
 
