@@ -240,6 +240,20 @@ def _people_relation_changed(declared_on_other):
 _receivers = []
 
 
+def staff_identity_follows(relation):
+    """Say that the many-to-many `relation` ("app_label.Model.field", users
+    on the field's side) moves what its people may do: a change forgets
+    their kept identity and what is kept under it ("staff-<id>"). For apps
+    signups may not import (trainings: Session.trainers)."""
+    from django.apps import apps
+
+    app_model, field_name = relation.rsplit(".", 1)
+    through = getattr(apps.get_model(app_model), field_name).through
+    receiver = _people_relation_changed(declared_on_other=True)
+    _receivers.append(receiver)
+    m2m_changed.connect(receiver, sender=through, dispatch_uid=f"rz.staff_identity.m2m.{relation}")
+
+
 def connect():
     """Connect the forgetting signals (signups' ready())."""
     from django.apps import apps

@@ -33,6 +33,11 @@ class TrainingsConfig(AppConfig):
         generation_follows("coverage", models=["trainings.Attendance", "trainings.Session"])
         generation_follows("trainings", models=["trainings.Session", "trainings.Registration", "trainings.Topic"])
         generation_follows("rosters")
+        # A trainer given or taken off a session: their kept roster pages
+        # (trainings.views.trainer.roster) are forgotten with their identity.
+        from signups.staff_identity import staff_identity_follows
+
+        staff_identity_follows("trainings.Session.trainers")
 
         def session_roster_changed(sender, instance, **kwargs):
             generation_bump(f"roster-{instance.session_id}")

@@ -38,11 +38,33 @@ def test_the_list_is_read_from_the_database_once(trainer_client, session_today, 
         RegistrationFactory(session=session_today, volunteer__name=name)
     trainer_client.get(roster_url)
 
-    # user, OTP device, the session, today's sessions (offline): not the people.
-    with django_assert_max_num_queries(4):
+    # The whole page is kept: not the people, nor the user, the session or
+    # today's sessions.
+    with django_assert_max_num_queries(0):
         page = trainer_client.get(roster_url).content.decode()
 
     assert all(name in page for name in ("Ana", "Beto", "Caro"))
+
+
+def test_a_trainer_taken_off_the_session_gets_no_kept_roster_at_the_next_request(trainer, trainer_client, session_today, roster_url):
+    RegistrationFactory(session=session_today, volunteer__name="Ana")
+    assert trainer_client.get(roster_url).status_code == 200
+    assert trainer_client.get(roster_url).status_code == 200
+
+    session_today.trainers.remove(trainer)
+
+    assert trainer_client.get(roster_url).status_code == 404
+
+
+def test_a_message_or_a_search_is_rendered_for_this_response_only(trainer_client, session_today, roster_url):
+    volunteer = RegistrationFactory(session=session_today, volunteer__name="Ana").volunteer
+    trainer_client.get(roster_url)
+    checkin_url = reverse("trainings:checkin", args=[session_today.pk])
+    # A check-in without JavaScript comes back to the roster with a message.
+    response = trainer_client.post(checkin_url, {"volunteer": volunteer.pk, "nonce": str(uuid.uuid4())}, follow=True)
+    assert "Ana is checked in." in response.content.decode()
+    assert "Ana is checked in." not in trainer_client.get(roster_url).content.decode()
+    assert 'value="Ana"' in trainer_client.get(roster_url, {"q": "Ana"}).content.decode()
 
 
 def test_every_response_gets_its_own_csrf_token_and_row_nonces(trainer_client, session_today, roster_url):

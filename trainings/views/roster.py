@@ -78,7 +78,7 @@ def _roster_people(session, query):
 _NONCE_PLACEHOLDER = "rz-per-row-check-in-nonce"
 
 
-def roster_rows(request, session, urls, query=""):
+def roster_rows(request, session, urls, query="", *, fill=True):
     """(the roster's list as HTML, counts, private).
 
     Without a search, the list is the same for every trainer of the session
@@ -101,15 +101,24 @@ def roster_rows(request, session, urls, query=""):
     else:
         key = f"roster:{session.pk}:{translation.get_language()}"
         html, counts, private = cached(key, [f"roster-{session.pk}", "rosters"], build)
-    token = get_token(request)
-    html = per_response(html, {CSRF_PLACEHOLDER: lambda: token, _NONCE_PLACEHOLDER: uuid.uuid4})
+    if fill:  # else the caller keeps the page and fills it (roster_fill)
+        html = roster_fill(request, html)
     return mark_safe(html), counts, private  # our own template, escaped there
+
+
+def roster_fill(request, html):
+    """A kept roster page or list, made this response's: its CSRF token,
+    a fresh nonce per row and for the walk-in form."""
+    token = get_token(request)
+    return per_response(html, {
+        CSRF_PLACEHOLDER: lambda: token, _NONCE_PLACEHOLDER: uuid.uuid4, _WALK_IN_NONCE_PLACEHOLDER: uuid.uuid4,
+    })
 
 
 _WALK_IN_NONCE_PLACEHOLDER = "rz-per-response-walk-in-nonce"
 
 
-def walk_in_form_html():
+def walk_in_form_html(*, fill=True):
     """The roster's empty walk-in form, the same on every roster but for its
     nonce: crispy-forms took half of a roster's time to draw it, so it is
     drawn once per language and kept in the cache."""
@@ -119,4 +128,6 @@ def walk_in_form_html():
         return render_to_string("trainings/_walk_in_form.html", {"form": form})
 
     html = cached(f"walk-in-form:{translation.get_language()}", [], build)
-    return mark_safe(per_response(html, {_WALK_IN_NONCE_PLACEHOLDER: uuid.uuid4}))  # our own template
+    if fill:
+        html = per_response(html, {_WALK_IN_NONCE_PLACEHOLDER: uuid.uuid4})
+    return mark_safe(html)  # our own template

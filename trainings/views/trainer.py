@@ -14,12 +14,14 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from pagecache.pages import CSRF_PLACEHOLDER, cached, stamp
 from signups.forms import block_choice_label
 from signups.protection import guard_public_form
 from signups.services import SignupError
@@ -32,7 +34,7 @@ from trainings.services import (
     attendance_undo,
     session_mark_done,
 )
-from trainings.views.roster import roster_rows, walk_in_form_html
+from trainings.views.roster import roster_fill, roster_rows, walk_in_form_html
 
 
 def _trainer_session(request, pk):
@@ -80,20 +82,19 @@ def trainer_home(request):
 
 
 
-def _roster_context(request, session):
-    query = " ".join(request.GET.get("q", "").split())[:60]
+def _roster_context(request, session, *, query="", fill=True):
     urls = {
         "checkin": reverse("trainings:checkin", args=[session.pk]),
         "undo": reverse("trainings:undo", args=[session.pk]),
     }
-    html, counts, private = roster_rows(request, session, urls, query)
+    html, counts, private = roster_rows(request, session, urls, query, fill=fill)
     return {
         "session": session,
         "roster_rows": html,
         "query": query,
         "private": private,
         "counts": counts,
-        "walk_in_form": walk_in_form_html(),
+        "walk_in_form": walk_in_form_html(fill=fill),
         "offline": {
             "session": session.pk,
             "allowed": offline_session_ids(request.user),
@@ -103,15 +104,39 @@ def _roster_context(request, session):
     }
 
 
+def _roster_page(request, pk, query, *, keep=False):
+    """(the roster page's HTML, whether the phone may keep it offline). To
+    `keep`: with placeholders for what differs per response (roster_fill)."""
+    session = _trainer_session(request, pk)
+    context = _roster_context(request, session, query=query, fill=not keep)
+    if keep:
+        context["csrf_token"] = CSRF_PLACEHOLDER
+    return render_to_string("trainings/roster.html", context, request), session.pk in context["offline"]["allowed"]
+
+
 @never_cache
 @login_required
 @require_safe
 def roster(request, pk):
-    session = _trainer_session(request, pk)
-    context = _roster_context(request, session)
-    response = render(request, "trainings/roster.html", context)
+    """The roster. Without a search or a message to show, the whole page is
+    the same for this trainer until the session, its people, their sessions
+    or their rights change: it is kept rendered under those generations
+    (trainings.apps; "staff-<id>" follows Session.trainers, so a trainer
+    taken off the session gets a 404 at the next request) and today's date,
+    with the CSRF token and every nonce filled in per response."""
+    query = " ".join(request.GET.get("q", "").split())[:60]
+    if query or len(messages.get_messages(request)):
+        html, offline = _roster_page(request, pk, query)
+    else:
+        user = request.user.pk
+        key = f"roster-page:{user}:{pk}:{translation.get_language()}:{timezone.localdate()}:{stamp(request.get_full_path())}"
+        depends_on = ["staff", f"staff-{user}", "trainings", f"roster-{pk}", "rosters"]
+
+        html, offline = cached(key, depends_on, lambda: _roster_page(request, pk, "", keep=True))
+        html = roster_fill(request, html)
+    response = HttpResponse(html)
     # The service worker keeps only pages the server allows offline.
-    response["X-Offline-Allowed"] = "1" if session.pk in context["offline"]["allowed"] else "0"
+    response["X-Offline-Allowed"] = "1" if offline else "0"
     return response
 
 
