@@ -1,6 +1,7 @@
 """Least privilege, walked: every admin list, change page, export and
-trainer page, as a superuser, an organizer of zone A, an organizer of zone B,
-a trainer of a zone-A session, and anonymous."""
+trainer and canvasser page, as a superuser, an organizer of zone A, an
+organizer of zone B, a trainer of a zone-A session, a canvasser of a zone-A
+team, and anonymous."""
 
 import datetime
 
@@ -10,13 +11,14 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
+from canvass.models import CanvassTeam
 from signups.tests.factories import CampaignFactory, VolunteerFactory
 from tests.auth import login_with_otp
 from trainings.tests.factories import AttendanceFactory, RegistrationFactory, SessionFactory
 from zones.tests.factories import BlockFactory, ZoneFactory
 
 pytestmark = pytest.mark.django_db
-ROLES = ["superuser", "organizer_a", "organizer_b", "trainer", "anonymous"]
+ROLES = ["superuser", "organizer_a", "organizer_b", "trainer", "canvasser", "anonymous"]
 A_NAME = "Alma Zona-A"
 
 
@@ -40,9 +42,17 @@ def world(db):
     )
     RegistrationFactory(session=session_a, volunteer=volunteer_a)
     AttendanceFactory(session=session_a, volunteer=VolunteerFactory(block=block_a))
+    # Canvassers too: staff accounts in the Canvasser group, no admin
+    # permission, on a zone-A team (canvass.roles).
+    canvasser = User.objects.create_user("canvasser-a", password="x" * 20, is_staff=True)
+    canvasser.groups.add(Group.objects.get(name="Canvasser"))
+    team_a = CanvassTeam.objects.create(campaign=CampaignFactory(), name="Team A", day="saturday", zone=zone_a)
+    team_a.blocks.add(block_a)
+    team_a.canvassers.add(canvasser)
     users = {
         "superuser": User.objects.create_superuser("root", password="x" * 20),
         "trainer": trainer,
+        "canvasser": canvasser,
         "anonymous": None,
     }
     for key, zone in (("organizer_a", zone_a), ("organizer_b", zone_b)):
@@ -111,6 +121,12 @@ def _pages(world):
         ("all blocks (GeoJSON, zone A block)", reverse("zones:all_blocks_geojson"), ZONE_A, "1100 block"),
         ("trainer home", reverse("trainings:trainer"), ALL, None),
         ("trainer roster A", reverse("trainings:roster", args=[a["session_a"].pk]), {"trainer"}, A_NAME),
+        # A canvasser's page shows no resident: the tally is counts only.
+        ("canvass home", reverse("canvass:home"), {"superuser", "canvasser"}, None),
+        ("canvass home (no resident named)", reverse("canvass:home"), set(), A_NAME),
+        ("door tallies", reverse("admin:canvass_doortally_changelist"), ADMINS, None),
+        ("block pauses", reverse("admin:canvass_blockpause_changelist"), ADMINS, None),
+        ("block claims", reverse("admin:canvass_blockclaim_changelist"), ADMINS, None),
         ("messages to a segment", reverse("admin:messaging_batch_changelist"), ADMINS, None),
         ("messages to a segment (zone A row)", reverse("admin:messaging_batch_changelist"), ZONE_A, BATCH_A_TEXT),
         ("message to a segment: compose", reverse("admin:messaging_batch_add"), ADMINS, None),
@@ -200,7 +216,8 @@ def test_an_organizer_cannot_put_a_volunteer_on_another_zones_block(client, worl
 
 ORGANIZER_LISTS = {
     "signups.volunteer", "signups.campaign", "signups.auditentry", "signups.pendingchange",
-    "zones.zone", "zones.block", "trainings.session", "trainings.topic", "canvass.canvassteam",
+    "zones.zone", "zones.block", "trainings.session", "trainings.topic",
+    "canvass.canvassteam", "canvass.doortally", "canvass.blockpause", "canvass.blockclaim",
     "messaging.batch",
 }
 
@@ -233,6 +250,8 @@ def test_the_roles_come_back_after_the_tables_are_emptied():
     call_command("flush", "--noinput", verbosity=0)
     organizer = Group.objects.get(name="Organizer")
     assert Group.objects.filter(name="Trainer").exists()
+    assert Group.objects.filter(name="Canvasser").exists()
+    assert not Group.objects.get(name="Canvasser").permissions.exists()
     codenames = set(organizer.permissions.values_list("codename", flat=True))
     assert {"view_volunteer", "change_volunteer", "view_session", "view_auditentry"} <= codenames
     assert "delete_volunteer" not in codenames
