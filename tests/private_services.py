@@ -17,6 +17,7 @@ import subprocess
 import tempfile
 import time
 
+import pytest
 import redis
 
 
@@ -88,6 +89,14 @@ class PrivateRedis:
     def stop(self):
         self.kill()
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def private_redis():
+    """A Redis of one test module's own, gone after it (import the fixture)."""
+    server = PrivateRedis().start()
+    yield server
+    server.stop()
 
 
 def _postgres_bin():

@@ -19,7 +19,7 @@ import pytest
 from django.db import connection
 
 from signups.models import Volunteer
-from tests.private_services import PrivateRedis
+from tests.private_services import private_redis  # noqa: F401 (a fixture)
 from tests.test_two_instances import (
     AXES_FAILURE_LIMIT,
     PASSWORD,
@@ -49,13 +49,6 @@ SOCKET_TIMEOUT = 1.0
 RETRY_SECONDS = 0.5
 # Long enough for every worker's probe to find Redis back and close its breaker.
 RECOVERY_SECONDS = 3 * RETRY_SECONDS + 0.5
-
-
-@pytest.fixture(scope="module")
-def private_redis():
-    server = PrivateRedis().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ import psycopg2
 import pytest
 import requests
 
-from tests.private_services import PrivatePostgres, PrivateRedis
+from tests.private_services import PrivatePostgres, private_redis  # noqa: F401 (a fixture)
 from tests.test_two_instances import (
     ROOT,
     Browser,
@@ -37,13 +37,6 @@ def private_postgres():
     server = PrivatePostgres().create().start()
     yield server
     server.destroy()
-
-
-@pytest.fixture(scope="module")
-def private_redis():
-    server = PrivateRedis().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture(scope="module")
