@@ -8,3 +8,11 @@ class MessagingConfig(AppConfig):
 
     def ready(self):
         from messaging import checks  # noqa: F401 (registers the deploy check)
+
+        # The one-time link of a pending change (signups.pending) goes out
+        # as a message; signups may not import messaging, so it is told here
+        # (messaging.pending_changes, issue #13 M2a: please keep).
+        from messaging.pending_changes import pending_change_confirmation_queue
+        from signups.pending import pending_change_sender_register
+
+        pending_change_sender_register(pending_change_confirmation_queue)
