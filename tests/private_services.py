@@ -14,8 +14,11 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 import redis
@@ -154,3 +157,38 @@ class PrivatePostgres:
         if self.running():
             self._run("pg_ctl", "-D", self.data, "-m", "immediate", "-w", "stop")
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+# --- gunicorn on them, with the production settings ---------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def production_env(tmp, key_prefix, **overrides):
+    """tests/test_two_instances.py's production settings, with `overrides`
+    (the private services' URLs)."""
+    from tests.test_two_instances import _production_env
+
+    return {"SMS_URL": "memory://", **_production_env(tmp, key_prefix), **overrides}  # no texts sent
+
+
+def manage(env, *command):
+    """`manage.py <command>` with those settings (migrate, createcachetable)."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", *command], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@contextmanager
+def gunicorn_serving(name, env, tmp):
+    """A real gunicorn with those settings, answering /healthz, until the block ends."""
+    from tests.test_two_instances import _collectstatic, _start, _stop, _wait_until_serving
+
+    _collectstatic(env)
+    instance = _start(name, env, tmp)
+    try:
+        _wait_until_serving(instance)
+        yield instance
+    finally:
+        _stop(instance)

@@ -11,27 +11,24 @@ Redis does (pagecache/resilient_cache.py).
 Rows are committed (transactional tests) so gunicorn sees them.
 """
 
-import subprocess
-import sys
 import time
 
 import pytest
 from django.db import connection
 
 from signups.models import Volunteer
-from tests.private_services import private_redis  # noqa: F401 (a fixture)
+from tests.private_services import (  # noqa: F401 (private_redis: a fixture)
+    gunicorn_serving,
+    manage,
+    private_redis,
+    production_env,
+)
 from tests.test_two_instances import (
     AXES_FAILURE_LIMIT,
     PASSWORD,
     RATE_LIMIT_POSTS,
-    ROOT,
     Browser,
-    _collectstatic,
-    _production_env,
     _seats_left,
-    _start,
-    _stop,
-    _wait_until_serving,
     join,
     staff_with_app,
 )
@@ -52,36 +49,17 @@ RECOVERY_SECONDS = 3 * RETRY_SECONDS + 0.5
 
 
 @pytest.fixture(scope="module")
-def site(django_db_setup, django_db_blocker, private_redis, tmp_path_factory):
+def site(django_db_setup, private_redis, tmp_path_factory):
     if connection.vendor != "postgresql":
         pytest.skip("gunicorn and the test need one PostgreSQL both reach (the SQLite fallback is one process's file).")
     tmp = tmp_path_factory.mktemp("cache-outage")
-    env = {
-        "SMS_URL": "memory://",  # no texts are sent here
-        **_production_env(tmp, "rz-outage"),
-        "CACHE_URL": private_redis.url,
-        "CACHE_SOCKET_TIMEOUT": str(SOCKET_TIMEOUT),
-        "CACHE_RETRY_SECONDS": str(RETRY_SECONDS),
-        "WEB_CONCURRENCY": str(WORKERS),
-    }
-    _collectstatic(env)
-    with django_db_blocker.unblock():
-        _make_the_database_cache_table(env)
-    instance = _start("outage", env, tmp)
-    try:
-        _wait_until_serving(instance)
-        yield instance
-    finally:
-        _stop(instance)
-
-
-def _make_the_database_cache_table(env):
-    # The rate limits' fallback while Redis is away.
-    result = subprocess.run(
-        [sys.executable, "manage.py", "createcachetable"], cwd=ROOT, env=env,
-        capture_output=True, text=True, timeout=120,
+    env = production_env(
+        tmp, "rz-outage", CACHE_URL=private_redis.url, CACHE_SOCKET_TIMEOUT=str(SOCKET_TIMEOUT),
+        CACHE_RETRY_SECONDS=str(RETRY_SECONDS), WEB_CONCURRENCY=str(WORKERS),
     )
-    assert result.returncode == 0, result.stderr
+    manage(env, "createcachetable")  # the rate limits' fallback while Redis is away
+    with gunicorn_serving("outage", env, tmp) as instance:
+        yield instance
 
 
 @pytest.fixture

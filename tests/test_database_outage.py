@@ -8,23 +8,18 @@ and starts it again: meanwhile every page that needs the database answers
 afterwards the same workers serve again, without a restart.
 """
 
-import subprocess
-import sys
-
 import psycopg2
 import pytest
 import requests
 
-from tests.private_services import PrivatePostgres, private_redis  # noqa: F401 (a fixture)
-from tests.test_two_instances import (
-    ROOT,
-    Browser,
-    _collectstatic,
-    _production_env,
-    _start,
-    _stop,
-    _wait_until_serving,
+from tests.private_services import (  # noqa: F401 (private_redis: a fixture)
+    PrivatePostgres,
+    gunicorn_serving,
+    manage,
+    private_redis,
+    production_env,
 )
+from tests.test_two_instances import Browser
 
 pytestmark = pytest.mark.gunicorn
 
@@ -42,25 +37,13 @@ def private_postgres():
 @pytest.fixture(scope="module")
 def site(private_postgres, private_redis, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("database-outage")
-    env = {
-        "SMS_URL": "memory://",  # no texts are sent here
-        **_production_env(tmp, "rz-db-outage"),
-        "DATABASE_URL": private_postgres.url,
-        "CACHE_URL": private_redis.url,
-        "WEB_CONCURRENCY": "2",
-    }
-    for command in (["migrate", "--noinput"], ["createcachetable"]):
-        result = subprocess.run(
-            [sys.executable, "manage.py", *command], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
-        )
-        assert result.returncode == 0, result.stdout + result.stderr
-    _collectstatic(env)
-    instance = _start("db-outage", env, tmp)
-    try:
-        _wait_until_serving(instance)
+    env = production_env(
+        tmp, "rz-db-outage", DATABASE_URL=private_postgres.url, CACHE_URL=private_redis.url, WEB_CONCURRENCY="2",
+    )
+    manage(env, "migrate", "--noinput")
+    manage(env, "createcachetable")
+    with gunicorn_serving("db-outage", env, tmp) as instance:
         yield instance
-    finally:
-        _stop(instance)
 
 
 def _workers(instance):
