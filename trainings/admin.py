@@ -49,7 +49,7 @@ class RegistrationInline(admin.TabularInline):
     model = Registration
     extra = 0
     can_delete = False
-    fields = ("volunteer", "status", "language_name", "created_at", "reminder_sent_at")
+    fields = ("volunteer", "status", "language_name", "created_at", "reminder_sent_at", "confirmed_at")
     readonly_fields = fields
     ordering = ("status", "created_at")
 

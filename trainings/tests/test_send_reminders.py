@@ -146,3 +146,19 @@ def test_registering_again_after_cancelling_is_reminded_again():
     Registration.objects.filter(pk=again.pk).update(created_at=timezone.now() - datetime.timedelta(days=2))
     assert registration_send_reminders() == 1
     assert Message.objects.filter(kind=Kind.REMINDER).count() == 2
+
+
+def test_two_runs_at_once_queue_each_reminder_once_with_the_link_that_works():
+    """Two cron runs overlapping (a slow run, a second host): the row lock
+    lets one of them rotate the link and queue the email; the other finds
+    the message and leaves the link alone, so the link in the email works."""
+    from tests.races import require_postgresql, run_at_once
+
+    require_postgresql()
+    registration = _registered_long_ago(SessionFactory(starts_at=_in(20)), contact_methods=["email"])
+    results, errors = run_at_once(registration_send_reminders, registration_send_reminders)
+    assert errors == []
+    assert sorted(results) == [0, 1]
+    message = Message.objects.get()
+    registration.refresh_from_db()
+    assert f"/trainings/r/{registration.cancel_token}/" in message.body
