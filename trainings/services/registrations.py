@@ -150,7 +150,9 @@ def registration_reply(volunteer, topic_id, text):
         .select_related("session__topic")
         .first()
     )
-    if registration is None:
+    if registration is None or registration.session.ends_at < timezone.now():
+        # A text days after the training ("thanks!") is not an answer to
+        # its reminder.
         return None
     words = set(words_of(text))
     coming, not_coming = bool(words & REPLY_COMING), bool(words & REPLY_NOT_COMING)

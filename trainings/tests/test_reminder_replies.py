@@ -129,3 +129,16 @@ def test_yes_after_cancelling_does_not_take_the_seat_back(full_session, texts):
     assert Registration.objects.get(pk=rosa.pk).status == Registration.Status.CANCELLED
     assert Registration.objects.get(pk=ana.pk).status == Registration.Status.REGISTERED
     assert texts[-1]["body"].startswith("Tu inscripción a «")
+
+
+def test_a_text_after_the_training_is_not_an_answer(full_session, texts):
+    session, rosa, ana = full_session
+    registration_send_reminders()
+    worker_run_queued()
+    session.starts_at = timezone.now() - datetime.timedelta(hours=3)
+    session.ends_at = timezone.now() - datetime.timedelta(hours=1)
+    session.save()
+    inbound_message_handle(number="+12155550101", text="no")
+    worker_run_queued()
+    assert Registration.objects.get(pk=rosa.pk).status == Registration.Status.REGISTERED
+    assert len(texts) == 1  # the reminder, and no answer
