@@ -46,6 +46,7 @@ class AuditEntry(models.Model):
         DELETE = "delete", _("Deleted")
         EXPORT = "export", _("Exported")
         ERASE = "erase", _("Erased on request")
+        IMPORT = "import", _("Imported from a file")
 
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
@@ -149,6 +150,16 @@ def audit_retention(*, action, model, row_count, changed_fields=(), detail=""):
     never whose."""
     return _write(
         action=action, model=model, row_count=row_count, changed_fields=changed_fields, detail=detail
+    )
+
+
+def audit_import(*, user, file_name, row_count, detail=""):
+    """Log one import (signups.importing): who brought which file in, and
+    how many rows it wrote. Each created or changed volunteer also has its
+    own entry, by the same account."""
+    return _write(
+        action=AuditEntry.Action.IMPORT, model="signups.volunteer", row_count=row_count,
+        detail=f"{file_name}: {detail}" if detail else file_name, actor=user,
     )
 
 

@@ -43,7 +43,10 @@ class VolunteerExportAdminMixin:
                 name="signups_volunteer_export",
             ),
         ]
-        return own + super().get_urls()
+        # The import screens live under the volunteers too (signups.importing).
+        from signups.importing.admin import import_urls
+
+        return own + import_urls(self) + super().get_urls()
 
     @admin.action(description=_("Export the selected volunteers as a spreadsheet (CSV)"), permissions=["view"])
     def export_csv(self, request, queryset):

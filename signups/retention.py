@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from signups.audit import AuditEntry, audit_erase
+from signups.forgotten import forgotten_contact_remember
 from signups.models import Volunteer
 
 
@@ -131,7 +132,9 @@ def volunteer_erase(*, volunteer, user):
 
     First, in the same transaction, each registered erase step runs
     (trainings: the seats they held go to the first person waiting, who is
-    emailed after commit, and the rosters forget them).
+    emailed after commit, and the rosters forget them). The keyed hashes
+    of their phone and email are kept (signups.forgotten), so an import
+    refuses them.
 
     Returns the anonymous id the audit log keeps. Coverage drops accordingly:
     an erased person no longer counts as a trained neighbor.
@@ -140,6 +143,9 @@ def volunteer_erase(*, volunteer, user):
         volunteer_id = volunteer.pk
         for step in _ERASE_STEPS:
             step(volunteer=volunteer)
+        # Their phone and email as keyed hashes, so an import of an old list
+        # cannot bring them back (signups.forgotten).
+        forgotten_contact_remember(volunteer=volunteer)
         Volunteer.objects.filter(pk=volunteer_id).delete()
         _forget_admin_history([volunteer_id])
         return audit_erase(user=user, volunteer_id=volunteer_id)
