@@ -314,7 +314,8 @@ class Report:
 
 def batch_report(batch, *, now=None):
     """Counts of the batch's messages by status and of its failures by
-    provider error code: two queries, whatever the size of the send."""
+    provider error code, and when quiet hours release the rest: at most
+    three queries, whatever the size of the send."""
     now = now or timezone.now()
     messages = Message.objects.filter(batch=batch)
     by_status = dict(messages.values_list("status").annotate(n=Count("pk")).order_by())
