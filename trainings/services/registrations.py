@@ -2,7 +2,7 @@
 calendar file."""
 
 import datetime
-import secrets
+import hashlib
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -115,17 +115,25 @@ def registration_link_resend(*, registration, volunteer=None):
     out of their own page. Returns True when a message was queued."""
     reachable = volunteer_reachable_on_file(volunteer or registration.volunteer)
     with transaction.atomic():
+        # Two resends at once (two taps on a slow phone) take turns here, so
+        # the second sends the secret the first one made, not an older one.
+        registration.cancel_token = (
+            Registration.objects.select_for_update().values_list("cancel_token", flat=True).get(pk=registration.pk)
+        )
         return _registration_message_queue(
             registration, "link", volunteer=reachable, rotate=True,
-            key=f"registration-link:{registration.pk}:{secrets.token_hex(8)}",
+            # The key names the secret it replaces (hashed): one message
+            # per link sent again.
+            key=f"registration-link:{registration.pk}:{_hashed(registration.cancel_token)}",
         ) is not None
 
 
 def registration_cancel(*, registration):
     """The "I can't come" link: free the seat and move the first person on the
     waitlist up. Returns the promoted registration or None. Cancelling twice
-    changes nothing. Side effect: the promoted person is emailed (after
-    commit) when they gave an email."""
+    changes nothing. Side effect: the promoted person is told by their
+    channel, with their link under a new secret (queued; the worker sends
+    it after the commit)."""
     with transaction.atomic():
         session = Session.objects.select_for_update().get(pk=registration.session_id)
         current = Registration.objects.select_for_update().get(pk=registration.pk)
@@ -186,7 +194,7 @@ def registrations_forget(*, volunteer):
     """Forget-me's step for trainings (signups.retention.volunteer_erase runs
     it, registered in trainings.apps): delete the person's registrations and
     give each seat they held to the first person on that session's waitlist,
-    emailed after commit as with "I can't come". Their check-ins go with the
+    told as with "I can't come". Their check-ins go with the
     person's row. Returns the promoted registrations."""
     with transaction.atomic():
         session_ids = set(Registration.objects.filter(volunteer=volunteer).values_list("session_id", flat=True))
@@ -289,6 +297,11 @@ REPLY_COMING = {"1", "si", "yes"}
 REPLY_NOT_COMING = {"2", "no"}
 
 
+def _hashed(secret):
+    # Keys show in the admin: never a secret itself.
+    return hashlib.sha256(secret.encode()).hexdigest()[:16]
+
+
 def _reminder_key(which, registration):
     return f"reminder-{which}:{registration.pk}:{registration.created_at.timestamp():.0f}"
 
@@ -340,7 +353,9 @@ def _registration_message_queue(registration, template, *, volunteer, kind=Kind.
         reply_topic="" if channel == Channel.EMAIL or template in TEXTS_WITHOUT_REPLY else f"registration:{registration.pk}",
         expires_at=expires_at,
     )
-    if message is not None and message.status != Message.Status.DROPPED and token != registration.cancel_token:
+    # Kept only when the message queued is the one that carries the new
+    # secret (not one queued under the same key by a racing call).
+    if message is not None and token != registration.cancel_token and token in message.body:
         registration.cancel_token = token
         Registration.objects.filter(pk=registration.pk).update(cancel_token=token, updated_at=timezone.now())
     return message
