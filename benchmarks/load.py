@@ -10,9 +10,9 @@ neighbors, 1,000 trainings), starts gunicorn with the production settings
 Each endpoint is measured for PHASE_SECONDS after a short warm-up, at the
 same concurrency as the bare view (`HttpResponse("ok")` through the whole
 middleware stack, benchmarks/urls.py) measured in the same run, and reported
-as requests/s, p50/p95/p99 and the ratio to the bare view. The two POSTs
+as requests/s, p50/p95/p99 and the ratio to the bare view. The POSTs
 count what they sent and what PostgreSQL holds afterwards, and fail on any
-sign-up or check-in lost or duplicated. A sampler reads every gunicorn
+sign-up, check-in or canvass tap lost or duplicated. A sampler reads every gunicorn
 worker's resident memory throughout.
 
 Exits 1 when a target is missed; docs/performance.md holds a real run.
@@ -59,6 +59,7 @@ RATIO_TARGETS = {
     "trainings list GET": 0.3,
     "roster GET": 0.2,
     "check-in POST": 0.2,
+    "tally POST": 0.2,
     "map GeoJSON GET, 304": 0.5,
 }
 LATENCY_TARGETS_MS = {
@@ -333,6 +334,37 @@ def checkin_work(trainer, threads):
     return [pairs[i::threads] for i in range(threads)], busiest["session_id"], busiest["people"]
 
 
+CANVASS_BLOCKS = 10  # USERS phones on 10 blocks: five phones race on each
+
+
+def canvass_work():
+    """A canvasser account and a team canvassing today on CANVASS_BLOCKS
+    blocks of the first zone. Returns the user, the team and its blocks."""
+    import datetime
+
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.utils import timezone
+
+    from canvass.models import CanvassTeam, day_name
+    from canvass.roles import CANVASSER
+    from signups.models import Campaign
+    from zones.models import Block
+
+    today = timezone.localdate()
+    canvasser = get_user_model().objects.create_user(
+        "bench-canvasser", "canvasser@example.org", secrets.token_urlsafe(16), is_staff=True)
+    canvasser.groups.add(Group.objects.get_or_create(name=CANVASSER)[0])
+    campaign = Campaign.objects.create(
+        slug="bench-canvass", name_en="Bench canvass", name_es="Bench canvass",
+        starts_on=today - datetime.timedelta(days=1), ends_on=today + datetime.timedelta(days=1))
+    blocks = list(Block.objects.exclude(zone=None).order_by("zone_id", "street", "hundred")[:CANVASS_BLOCKS])
+    team = CanvassTeam.objects.create(campaign=campaign, name="Bench crew", day=day_name(today), zone=blocks[0].zone)
+    team.blocks.add(*blocks)
+    team.canvassers.add(canvasser)
+    return canvasser, team, blocks
+
+
 def write_lines(path, lines):
     path.write_text("\n".join(str(line) for line in lines) + "\n")
 
@@ -399,6 +431,27 @@ def check_signups(result):
     if counters["refused"]:
         problems.append(f"{counters['refused']} refused")
     return len(rows), problems
+
+
+def check_tallies(result, team):
+    """Counted as check-ins are: every acknowledged tap is in the tallies
+    once, the replayed ones not at all, and nothing else is."""
+    from django.db.models import Sum
+
+    from canvass.models import DoorTally, TallyIncrement
+
+    counters = result["counters"]
+    knocked = DoorTally.objects.filter(team=team).aggregate(n=Sum("knocked"))["n"] or 0
+    increments = TallyIncrement.objects.filter(tally__team=team).count()
+    in_flight = TallyIncrement.objects.filter(id__in=result["pending"]).count()
+    problems = []
+    if knocked != increments:
+        problems.append(f"tallies count {knocked} doors for {increments} distinct taps")
+    if increments != counters["acked"] + in_flight:
+        problems.append(f"database holds {increments}, acknowledged {counters['acked']} (+{in_flight} in flight)")
+    if counters["refused"]:
+        problems.append(f"{counters['refused']} refused")
+    return knocked, problems
 
 
 def check_checkins(result, trainer, baseline):
@@ -510,9 +563,21 @@ def main():
     for thread, share in enumerate(shares):
         write_lines(workdir / f"checkins-{thread}.txt", [f"{s} {v}" for s, v in share])
 
+    canvasser, canvass_team, canvass_blocks = canvass_work()
+    canvasser_cookie = staff_cookie(canvasser)
+
     server = Gunicorn(env, free_port())
     base = server.base
     try:
+        # Each canvasser's phone: a CSRF cookie and token from the canvass page.
+        status, headers, body = fetch(base, "/en/canvass/", headers={"Cookie": canvasser_cookie})
+        assert status == 200, f"canvass page answered {status}"
+        canvass_csrf = cookie_from(headers, "csrftoken")
+        for thread in range(USERS):
+            write_lines(workdir / f"canvass-{thread}.txt", [
+                "en", f"{canvasser_cookie}; csrftoken={canvass_csrf}", canvass_csrf, base,
+                canvass_team.pk, canvass_blocks[thread % len(canvass_blocks)].pk,
+            ])
         # The trainer's phone: a CSRF cookie and token from its roster page.
         status, headers, body = fetch(base, f"/en/trainer/sessions/{roster_session}/", headers={"Cookie": trainer_cookie})
         assert status == 200, f"roster answered {status}"
@@ -546,6 +611,7 @@ def main():
                   headers={**map_headers, "If-None-Match": etag}),
             Phase("roster GET", f"/en/trainer/sessions/{roster_session}/", headers={**gzip, "Cookie": trainer_cookie}),
             Phase("check-in POST", "/", script="checkin_post.lua", script_args=[str(workdir)], threads=USERS),
+            Phase("tally POST", "/", script="tally_post.lua", script_args=[str(workdir)], threads=USERS),
             Phase("admin volunteer list GET", f"/{settings.ADMIN_URL}signups/volunteer/",
                   headers={**gzip, "Cookie": organizer_cookie}, connections=ORGANIZERS),
             # The yardstick again, last: a drift between the two says the
@@ -573,15 +639,17 @@ def main():
     checkins_stored, checkin_problems = (
         check_checkins(by_name["check-in POST"].result, trainer, attendance_before)
         if "check-in POST" in by_name else (0, []))
+    taps_stored, tally_problems = (
+        check_tallies(by_name["tally POST"].result, canvass_team) if "tally POST" in by_name else (0, []))
     missed = report(phases, signups_stored, signup_problems, checkins_stored, checkin_problems,
-                    map_kb, encoding, etag, server, roster_size)
+                    map_kb, encoding, etag, server, roster_size, taps_stored, tally_problems)
     # After the checks above: its sign-ups are not theirs to count.
     outage_ok = redis_outage_phase(env, workdir, phases[0].result["rps"]) if not ONLY or "redis outage" in ONLY else True
     return missed or (0 if outage_ok else 1)
 
 
 def report(phases, signups_stored, signup_problems, checkins_stored, checkin_problems,
-           map_kb, encoding, etag, server, roster_size):
+           map_kb, encoding, etag, server, roster_size, taps_stored=0, tally_problems=()):
     bare = phases[0].result["rps"]
     failures = []
     print()
@@ -627,6 +695,11 @@ def report(phases, signups_stored, signup_problems, checkins_stored, checkin_pro
         checkin = by_name["check-in POST"].result["counters"]
         print(f"check-ins: {checkin['people']} sent ({checkin['double_taps']} replayed), "
               f"{checkins_stored} stored; {'; '.join(checkin_problems) or 'none lost, none duplicated'}")
+    if "tally POST" in by_name:
+        tally = by_name["tally POST"].result["counters"]
+        print(f"canvass taps: {tally['people']} sent ({tally['double_taps']} replayed), "
+              f"{taps_stored} counted; {'; '.join(tally_problems) or 'none lost, none duplicated'}")
+        failures += [f"canvass taps: {p}" for p in tally_problems]
     if not map_ok:
         failures.append("map payload")
     if not memory_ok:

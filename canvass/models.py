@@ -30,10 +30,12 @@ TALLY_FIELDS = (
 )
 
 
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
 def day_name(day):
-    """"saturday" for a Saturday: the CanvassTeam.Day of a date ("" on a
-    weekday, when no team canvasses)."""
-    return {5: "saturday", 6: "sunday"}.get(day.weekday(), "")
+    """"saturday" for a Saturday: the CanvassTeam.Day of a date."""
+    return WEEKDAYS[day.weekday()]
 
 
 class CanvassTeamQuerySet(models.QuerySet):
@@ -61,6 +63,12 @@ class CanvassTeam(models.Model):
         # own weekday names, which are lower case in Spanish dates.
         SATURDAY = "saturday", pgettext_lazy("canvass day", "Saturday")
         SUNDAY = "sunday", pgettext_lazy("canvass day", "Sunday")
+        # Weekday evenings too: a block the weekend missed, a follow-up.
+        MONDAY = "monday", pgettext_lazy("canvass day", "Monday")
+        TUESDAY = "tuesday", pgettext_lazy("canvass day", "Tuesday")
+        WEDNESDAY = "wednesday", pgettext_lazy("canvass day", "Wednesday")
+        THURSDAY = "thursday", pgettext_lazy("canvass day", "Thursday")
+        FRIDAY = "friday", pgettext_lazy("canvass day", "Friday")
 
     campaign = models.ForeignKey(
         Campaign,

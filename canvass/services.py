@@ -7,7 +7,7 @@ import uuid
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F
+from django.db.models import Count, Exists, F, OuterRef
 from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
@@ -90,44 +90,57 @@ def claimable_blocks(*, user, day, now=None):
     )
 
 
-def _team_block_of_today(*, user, block_id, team_id, day, now):
-    """The (block, team) a canvasser may tally, or a refusal. Assigned or
-    claimed counts; a pause does not refuse taps already made at the door."""
-    team = teams_of_today(user=user, day=day).filter(pk=team_id).first()
-    if team is None:
-        raise CanvassError(gettext("This team is not yours today."), "not_your_team")
-    works_it = (
-        CanvassTeam.blocks.through.objects.filter(canvassteam_id=team.pk, block_id=block_id).exists()
-        or BlockClaim.objects.filter(team=team, block_id=block_id, day=day).exists()
+def _team_block_of_today(*, user, block_id, team_id, day):
+    """(team id, whether the block is the team's by a claim) for a block the
+    canvasser may tally, or a refusal: assigned or claimed counts, and a
+    pause does not refuse taps already made at the door. One query."""
+    row = (
+        teams_of_today(user=user, day=day)
+        .filter(pk=team_id if isinstance(team_id, int) else None)
+        .annotate(
+            assigned=Exists(CanvassTeam.blocks.through.objects.filter(canvassteam_id=OuterRef("pk"), block_id=block_id)),
+            claimed=Exists(BlockClaim.objects.filter(team_id=OuterRef("pk"), block_id=block_id, day=day)),
+        )
+        .values_list("pk", "assigned", "claimed")
+        .first()
     )
-    if not works_it:
+    if row is None:
+        raise CanvassError(gettext("This team is not yours today."), "not_your_team")
+    team_pk, assigned, claimed = row
+    if not (assigned or claimed):
         raise CanvassError(gettext("This block is not one of your team's blocks today."), "not_your_block")
-    return team
+    return team_pk, claimed
 
 
-def _applied_once(*, increment_id, tally, field, delta, made_at, user):
-    """Record the increment's id; False when it was already applied. The
-    savepoint keeps the caller's transaction usable after the duplicate."""
+def _tally_of(*, block_id, team_id, day):
+    tally = DoorTally.objects.filter(block_id=block_id, team_id=team_id, day=day).first()
+    if tally is not None:
+        return tally
+    try:
+        with transaction.atomic():
+            return DoorTally.objects.create(block_id=block_id, team_id=team_id, day=day)
+    except IntegrityError:
+        # Another phone of the team made it a moment ago.
+        return DoorTally.objects.get(block_id=block_id, team_id=team_id, day=day)
+
+
+def _applied_once(*, increment_id, tally, field, delta, made_at, user, claimed, now, change):
+    """Record the increment, then `change()` the tally, in one transaction;
+    False when the id was already applied. The increment goes first: a
+    replay fails on its primary key before touching any count, and with
+    nothing done yet the transaction needs no savepoint (one round trip
+    fewer for every tap)."""
     try:
         with transaction.atomic():
             TallyIncrement.objects.create(
                 id=increment_id, tally=tally, field=field, delta=delta, made_at=made_at, made_by=user
             )
+            change()
+            if claimed:
+                _claim_extend(block_id=tally.block_id, team_id=tally.team_id, day=tally.day, now=now)
     except IntegrityError:
         return False
     return True
-
-
-def _tally_of(*, block_id, team, day):
-    tally = DoorTally.objects.filter(block_id=block_id, team=team, day=day).first()
-    if tally is not None:
-        return tally
-    try:
-        with transaction.atomic():
-            return DoorTally.objects.create(block_id=block_id, team=team, day=day)
-    except IntegrityError:
-        # Another phone of the team made it a moment ago.
-        return DoorTally.objects.get(block_id=block_id, team=team, day=day)
 
 
 def _parse_id(value):
@@ -170,20 +183,18 @@ def tally_increment(*, user, block_id, team_id, field, delta, increment_id, made
     if delta not in (1, -1):
         raise CanvassError(gettext("A tap adds or takes away one."), "bad_delta")
     increment_id = _parse_id(increment_id)
-    team = _team_block_of_today(user=user, block_id=block_id, team_id=team_id, day=day, now=now)
-    with transaction.atomic():
-        tally = _tally_of(block_id=block_id, team=team, day=day)
-        applied = _applied_once(
-            increment_id=increment_id, tally=tally, field=field, delta=delta,
-            made_at=_made_at(made_at, now), user=user,
-        )
-        if applied:
-            # F(): two phones tapping the same block add up; neither
-            # overwrites the other's count.
-            DoorTally.objects.filter(pk=tally.pk).update(
-                **{field: Greatest(F(field) + delta, 0)}, updated_at=now
-            )
-            _claim_extend(block_id=block_id, team=team, day=day, now=now)
+    team_pk, claimed = _team_block_of_today(user=user, block_id=block_id, team_id=team_id, day=day)
+    tally = _tally_of(block_id=block_id, team_id=team_pk, day=day)
+
+    def add():
+        # F(): two phones tapping the same block add up; neither overwrites
+        # the other's count.
+        DoorTally.objects.filter(pk=tally.pk).update(**{field: Greatest(F(field) + delta, 0)}, updated_at=now)
+
+    applied = _applied_once(
+        increment_id=increment_id, tally=tally, field=field, delta=delta, made_at=_made_at(made_at, now),
+        user=user, claimed=claimed, now=now, change=add,
+    )
     tally.refresh_from_db()
     return tally, applied
 
@@ -201,25 +212,25 @@ def tally_note_add(*, user, block_id, team_id, note, increment_id, made_at=None,
             gettext("Keep the note under {count} characters.").format(count=NOTE_MAX_LENGTH), "long_note"
         )
     increment_id = _parse_id(increment_id)
-    team = _team_block_of_today(user=user, block_id=block_id, team_id=team_id, day=day, now=now)
-    with transaction.atomic():
-        tally = _tally_of(block_id=block_id, team=team, day=day)
-        applied = _applied_once(
-            increment_id=increment_id, tally=tally, field="note", delta=0,
-            made_at=_made_at(made_at, now), user=user,
-        )
-        if applied:
-            # Locked: two notes arriving at once must both be kept.
-            tally = DoorTally.objects.select_for_update().get(pk=tally.pk)
-            tally.note = f"{tally.note}\n{note}".strip()
-            tally.save(update_fields=["note", "updated_at"])
-            _claim_extend(block_id=block_id, team=team, day=day, now=now)
+    team_pk, claimed = _team_block_of_today(user=user, block_id=block_id, team_id=team_id, day=day)
+    tally = _tally_of(block_id=block_id, team_id=team_pk, day=day)
+
+    def append():
+        # Locked: two notes arriving at once must both be kept.
+        locked = DoorTally.objects.select_for_update().get(pk=tally.pk)
+        locked.note = f"{locked.note}\n{note}".strip()
+        locked.save(update_fields=["note", "updated_at"])
+
+    applied = _applied_once(
+        increment_id=increment_id, tally=tally, field="note", delta=0, made_at=_made_at(made_at, now),
+        user=user, claimed=claimed, now=now, change=append,
+    )
     tally.refresh_from_db()
     return tally, applied
 
 
-def _claim_extend(*, block_id, team, day, now):
-    BlockClaim.objects.filter(block_id=block_id, team=team, day=day).update(
+def _claim_extend(*, block_id, team_id, day, now):
+    BlockClaim.objects.filter(block_id=block_id, team_id=team_id, day=day).update(
         expires_at=now + claim_duration()
     )
 

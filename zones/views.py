@@ -110,7 +110,7 @@ def _blocks_taken_today(zone):
     (zones imports no app above it); two queries."""
     now = timezone.now()
     today = timezone.localdate(now)
-    weekday = {5: "saturday", 6: "sunday"}.get(today.weekday(), "")
+    weekday = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")[today.weekday()]
     assigned = Block.objects.filter(
         zone=zone, canvass_teams__day=weekday,
         canvass_teams__campaign__starts_on__lte=today, canvass_teams__campaign__ends_on__gte=today,

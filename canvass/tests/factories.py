@@ -4,7 +4,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from canvass.models import CanvassTeam
+from canvass.models import CanvassTeam, day_name
 from canvass.roles import CANVASSER
 from signups.tests.factories import CampaignFactory
 
@@ -29,7 +29,7 @@ class CanvasserFactory(factory.django.DjangoModelFactory):
 
 
 class CanvassTeamFactory(factory.django.DjangoModelFactory):
-    """A team for `on` (a date on a weekend): its campaign runs that day."""
+    """A team for `on` (a date): its campaign runs that day."""
 
     class Meta:
         model = CanvassTeam
@@ -42,7 +42,7 @@ class CanvassTeamFactory(factory.django.DjangoModelFactory):
         lambda o: CampaignFactory(starts_on=o.on - datetime.timedelta(days=1), ends_on=o.on + datetime.timedelta(days=1))
     )
     name = factory.Sequence(lambda n: f"Team {n}")
-    day = factory.LazyAttribute(lambda o: {5: "saturday", 6: "sunday"}[o.on.weekday()])
+    day = factory.LazyAttribute(lambda o: day_name(o.on))
 
     @factory.post_generation
     def blocks(self, create, extracted, **kwargs):
