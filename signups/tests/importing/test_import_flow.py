@@ -8,33 +8,13 @@ from django.urls import reverse
 from signups.audit import AuditEntry
 from signups.importing.models import ImportJob
 from signups.models import Volunteer
+from signups.tests.importing.conftest import choose_columns as _choose_columns
+from signups.tests.importing.conftest import import_file as _import
+from signups.tests.importing.conftest import job_url as _job_url
 from signups.tests.importing.conftest import upload
 from signups.tests.importing.files import HEADER, ROWS, csv_bytes
 
 pytestmark = pytest.mark.django_db
-
-
-def _job_url(job):
-    return reverse("admin:signups_volunteer_import_job", args=[job.pk])
-
-
-def _choose_columns(client, job, **extra):
-    data = {name: str(index) for name, index in job.mapping.items()}
-    data.update({"default_language": "en", **extra})
-    return client.post(reverse("admin:signups_volunteer_import_columns", args=[job.pk]), data,
-                       HTTP_ACCEPT_LANGUAGE="en")
-
-
-def _import(client, content, name="list.csv", **extra):
-    response = upload(client, content, name)
-    assert response.status_code == 302, response.content.decode()[:2000]
-    job = ImportJob.objects.latest("pk")
-    _choose_columns(client, job, **extra)
-    job.refresh_from_db()
-    assert job.status == ImportJob.Status.PREVIEWED
-    client.post(reverse("admin:signups_volunteer_import_confirm", args=[job.pk]))
-    job.refresh_from_db()
-    return job
 
 
 def test_the_column_page_shows_the_guess_and_the_first_values(admin_client):
