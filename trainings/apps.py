@@ -17,7 +17,7 @@ class TrainingsConfig(AppConfig):
         # "Reply 1 if you're coming, 2 if you can't": replies to the texts
         # about a registration (reply_topic "registration:<pk>").
         from messaging.inbound import reply_handler_register
-        from trainings.services.registrations import registration_reply
+        from trainings.services.reminders import registration_reply
 
         reply_handler_register("registration", registration_reply)
 

@@ -21,8 +21,8 @@ from trainings.services.registrations import (
     registration_language,
     registration_link_resend,
     registration_rsvp,
-    registration_send_reminders,
 )
+from trainings.services.reminders import registration_reply, registration_send_reminders
 from trainings.services.status import (
     session_mark_done,
     volunteer_training_status_refresh,
@@ -40,6 +40,7 @@ __all__ = [
     "registration_create",
     "registration_language",
     "registration_link_resend",
+    "registration_reply",
     "registration_rsvp",
     "registration_send_reminders",
     "session_mark_done",
