@@ -142,3 +142,11 @@ def test_a_note_is_added_for_the_organizers(canvasser_client, team, blocks):
     )
     assert response.status_code == 302
     assert DoorTally.objects.get().note == "Come back after 5"
+
+
+def test_a_canvasser_without_the_second_factor_is_sent_to_set_it_up(client, canvasser, team):
+    client.force_login(canvasser)  # password only
+    response = page(client)
+    assert response.status_code == 302
+    assert reverse("otp-enroll") in response["Location"]
+    assert client.post(reverse("canvass:tally"), {}).status_code == 302
