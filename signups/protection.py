@@ -100,11 +100,13 @@ class Window:
     5 min 53 s into a 10-minute window. Here a rewritten lifetime can only
     outlive its window, never reopen it, and touch() puts the end back."""
 
-    def __init__(self, key, *, now=None):
+    def __init__(self, key, *, now=None, start=None):
         self.key = key
         self.length = settings.RATE_LIMIT_WINDOW
         now = time.time() if now is None else now
-        start = cache.get(f"{key}:start")
+        # `start`: read already, with other windows' (Window.open_many).
+        if start is None:
+            start = cache.get(f"{key}:start")
         if start is None:
             start = int(now)
             if not cache.add(f"{key}:start", start, timeout=self.length):
@@ -116,6 +118,12 @@ class Window:
             cache.set(f"{key}:start", start, timeout=self.length)
         self.start = start
         self.now = now
+
+    @classmethod
+    def open_many(cls, keys, *, now=None):
+        """One Window per key, their starts read in one round trip."""
+        starts = cache.get_many([f"{key}:start" for key in keys])
+        return [cls(key, now=now, start=starts.get(f"{key}:start")) for key in keys]
 
     @property
     def seconds_left(self):
@@ -165,16 +173,22 @@ def rate_limit_check(request, *, scope, table_pass=False, now=None):
       phone over and over is stopped even from many addresses.
     A sign-up table's tablet (table_pass) skips the address's budgets, never
     the contact's."""
-    for key in _contact_keys(request, scope):
-        window = Window(key, now=now)
+    contact_keys = _contact_keys(request, scope)
+    keys = contact_keys if table_pass else [*contact_keys, _rate_key(request, scope)]
+    windows = Window.open_many(keys, now=now)
+    for window in windows[: len(contact_keys)]:
         if window.add("posts") > settings.RATE_LIMIT_CONTACT_POSTS:
             raise RateLimited(window.seconds_left)
     if table_pass:
         return None
-    window = Window(_rate_key(request, scope), now=now)
+    window = windows[-1]
     posts = window.add("posts")
-    # This post counts as not accepted until the view says otherwise.
-    if posts > settings.RATE_LIMIT_SUCCESSFUL_POSTS or posts - window.count("accepted") > settings.RATE_LIMIT_POSTS:
+    # This post counts as not accepted until the view says otherwise. The
+    # accepted ones are fewer than the posts: only past RATE_LIMIT_POSTS
+    # posts can the count of those not accepted be over it.
+    if posts > settings.RATE_LIMIT_SUCCESSFUL_POSTS or (
+        posts > settings.RATE_LIMIT_POSTS and posts - window.count("accepted") > settings.RATE_LIMIT_POSTS
+    ):
         raise RateLimited(window.seconds_left)
     return window
 
