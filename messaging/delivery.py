@@ -1,9 +1,10 @@
 """Handing queued messages to the providers, each exactly once.
 
-For each message of a task, in the task's thread (the database's):
-1. claim it: one conditional UPDATE queued → sending, committed at once
-   (the worker runs tasks in autocommit), so two workers never both take it
-   and a killed worker leaves a trace ("sending" since claimed_at);
+For the messages of a task, in the task's thread (the database's):
+1. claim it, a few at a time: SELECT … FOR UPDATE SKIP LOCKED of those
+   still queued, then UPDATE them to sending, committed before anything is
+   handed over, so two workers never both take one and a killed worker
+   leaves a trace ("sending" since claimed_at);
 2. check again what may have changed since it was queued: an opt-out
    (always wins), consent withdrawn, quiet hours, expiry, a forgotten person;
 3. hand it to a thread of the pool, which only talks to the provider
@@ -24,6 +25,7 @@ from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -45,12 +47,14 @@ VALIDITY_PERIOD_MAX = 36000
 
 class RateLimiter:
     """At most `rate` acquisitions per second across the threads of this
-    process (a token bucket holding one second's worth), and a shared pause
+    process (a token bucket), and a shared pause
     when the provider says we go too fast."""
 
     def __init__(self, rate):
         self.rate = float(rate)
-        self.capacity = max(1.0, self.rate)
+        # A tenth of a second's worth at once: bursts stay small, so the
+        # provider never sees much more than `rate` in any second.
+        self.capacity = max(1.0, self.rate / 10)
         self.tokens = self.capacity
         self.updated = time.monotonic()
         self.paused_until = 0.0
@@ -160,13 +164,31 @@ def email_for(message):
 
 # --- The worker's loop ---------------------------------------------------------
 
-def _claim(message_id, now):
-    """True when this worker took the message (queued, and its time has come)."""
-    return bool(
-        Message.objects.filter(pk=message_id, status=Message.Status.QUEUED)
-        .filter(Q(not_before__isnull=True) | Q(not_before__lte=now))
-        .update(status=Message.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
-    )
+def _claim(message_ids, now):
+    """The ids of `message_ids` this worker took (queued, and their time
+    has come): locked rows another worker holds are skipped, not waited
+    for, and the claim is committed before anything is handed over."""
+    if not connection.features.has_select_for_update_skip_locked:
+        # SQLite (the demo): one conditional UPDATE per message.
+        due = Q(not_before__isnull=True) | Q(not_before__lte=now)
+        return [
+            pk for pk in message_ids
+            if Message.objects.filter(due, pk=pk, status=Message.Status.QUEUED).update(
+                status=Message.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1,
+            )
+        ]
+    with transaction.atomic():
+        claimable = list(
+            Message.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=message_ids, status=Message.Status.QUEUED)
+            .filter(Q(not_before__isnull=True) | Q(not_before__lte=now))
+            .values_list("pk", flat=True)
+        )
+        if claimable:
+            Message.objects.filter(pk__in=claimable).update(
+                status=Message.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1,
+            )
+    return claimable
 
 
 def _set(message, status, **fields):
@@ -187,43 +209,45 @@ def _release(message, *, not_before):
         messages_hand_to_worker([message.pk], run_after=not_before)
 
 
-def _prepare(message_id):
-    """The message claimed and checked, ready for its provider, or None."""
+def _prepare(message_ids):
+    """The messages of `message_ids` claimed and checked, ready for their
+    provider (four queries for the lot, whatever their number)."""
     from messaging.outbox import KINDS_QUIET_AT_NIGHT, contact_hashes, quiet_hours_end, volunteer_consented
 
     now = timezone.now()
-    if not _claim(message_id, now):
-        return None
-    message = Message.objects.select_related("volunteer", "staff_user").get(pk=message_id)
-    volunteer = message.volunteer
-    if message.expires_at is not None and message.expires_at <= now:
-        _drop(message, "expired")
-        return None
-    if message.staff_user_id:
-        if not message.staff_user.email:
-            _drop(message, "no-contact")
-            return None
-        return message
-    if volunteer is None:
-        _drop(message, "forgotten")
-        return None
-    hashes = contact_hashes(volunteer)
-    if not message.confirms_opt_change and OptOut.objects.filter(contact_hash__in=hashes).exists():
-        _drop(message, "opted-out")
-        return None
-    if not volunteer_consented(volunteer, message.kind):
-        _drop(message, "no-consent")
-        return None
-    if message.kind in KINDS_QUIET_AT_NIGHT:
-        morning = quiet_hours_end(now)
-        if morning is not None:
+    claimed = _claim(message_ids, now)
+    if not claimed:
+        return []
+    messages = list(Message.objects.select_related("volunteer", "staff_user").filter(pk__in=claimed).order_by("pk"))
+    hashes = {m.pk: contact_hashes(m.volunteer) for m in messages if m.volunteer is not None}
+    opted_out = set(
+        OptOut.objects.filter(contact_hash__in=[h for each in hashes.values() for h in each])
+        .values_list("contact_hash", flat=True)
+    ) if hashes else set()
+    morning = quiet_hours_end(now)
+    ready = []
+    for message in messages:
+        volunteer = message.volunteer
+        if message.expires_at is not None and message.expires_at <= now:
+            _drop(message, "expired")
+        elif message.staff_user_id:
+            if message.staff_user.email:
+                ready.append(message)
+            else:
+                _drop(message, "no-contact")
+        elif volunteer is None:
+            _drop(message, "forgotten")
+        elif not message.confirms_opt_change and opted_out.intersection(hashes[message.pk]):
+            _drop(message, "opted-out")
+        elif not volunteer_consented(volunteer, message.kind):
+            _drop(message, "no-consent")
+        elif message.kind in KINDS_QUIET_AT_NIGHT and morning is not None:
             _release(message, not_before=morning)
-            return None
-    address = volunteer.email if message.channel == Channel.EMAIL else volunteer.phone
-    if not address:
-        _drop(message, "no-contact")
-        return None
-    return message
+        elif not (volunteer.email if message.channel == Channel.EMAIL else volunteer.phone):
+            _drop(message, "no-contact")
+        else:
+            ready.append(message)
+    return ready
 
 
 def _hand_over(message, outgoing):
@@ -298,16 +322,17 @@ def messages_deliver(message_ids):
                 handed += isinstance(outcome, providers.Accepted)
                 _record(message, outcome)
 
-        for message_id in message_ids:
-            message = _prepare(message_id)
-            if message is None:
+        waiting = list(message_ids)
+        while waiting or in_flight:
+            # Claim a few at a time, as threads free up: enough to keep them
+            # busy, few enough that a killed worker leaves little "sending".
+            if waiting and len(in_flight) <= concurrency:
+                room = concurrency * 2 - len(in_flight)
+                chunk, waiting = waiting[:room], waiting[room:]
+                for message in _prepare(chunk):
+                    outgoing = email_for(message) if message.channel == Channel.EMAIL else outgoing_for(message)
+                    in_flight[pool.submit(_hand_over, message, outgoing)] = message
                 continue
-            outgoing = email_for(message) if message.channel == Channel.EMAIL else outgoing_for(message)
-            in_flight[pool.submit(_hand_over, message, outgoing)] = message
-            if len(in_flight) >= concurrency * 2:
-                done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
-                settle(done)
-        while in_flight:
             done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
             settle(done)
     return handed

@@ -61,3 +61,12 @@ def test_staff_are_notified_by_email_once_per_key():
     [sent] = mail.outbox
     assert (sent.to, sent.subject) == (["ana@example.org"], "Block 1100 S 9th paused")
     assert sent.body.strip() == "Hello ana, block 1100 S 9th."
+
+
+def test_text_templates_are_not_html_escaped(sms_outbox):
+    person = VolunteerFactory(language="en")
+    outbox.message_queue(person, kind=Kind.TRANSACTIONAL, key="escape:1", template="tests/staff_notice",
+                         context={"user": {"username": "x"}, "block": "St. Mary's & <Annex>"})
+    # (.sms.txt of the test template: see templates/messages/tests/)
+    worker_run_queued()
+    assert sms_outbox[0]["body"].startswith("Hello x, St. Mary's & <Annex>")

@@ -61,6 +61,7 @@ class TwilioFake:
         self.unreachable = {}       # number -> 30003/30005/30006
         self.throttle_next = 0      # the next N sends get 429
         self.callback_answers = []  # HTTP statuses our webhook answered
+        self.accepted_at = []       # time.monotonic() each accepted one arrived (the benchmark's rate)
         self._sids = itertools.count(1)
         self.server.expect_request(_MESSAGES_PATH, method="POST").respond_with_handler(self._create)
         self.server.expect_request(_MESSAGES_PATH, method="GET").respond_with_handler(self._list)
@@ -95,6 +96,7 @@ class TwilioFake:
         return Response(json.dumps(body), status=status, content_type="application/json")
 
     def _create(self, request):
+        received = time.monotonic()
         if self.latency:
             time.sleep(self.latency)
         if not self._authorized(request):
@@ -123,6 +125,7 @@ class TwilioFake:
             }
             message["uri"] = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages/{message['sid']}.json"
             self.messages.append(message)
+            self.accepted_at.append(received)
         return Response(json.dumps(self._public(message)), status=201, content_type="application/json")
 
     @staticmethod
