@@ -309,3 +309,10 @@ def test_the_pending_changes_list_finds_a_name_without_its_accents(admin_client_
     client = admin_client_for(zone=neighbor.block.zone)
     page = client.get(reverse("admin:signups_pendingchange_changelist") + "?q=munoz").content.decode()
     assert "Rosa Muñoz" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_link_is_about_their_own_record_and_needs_no_consent_to_a_kind(texts):
+    VolunteerFactory(phone="+12155550123", email="", message_kinds=[])
+    _sign_up_and_deliver(name="Intruder")
+    assert [text["to"] for text in texts] == ["+12155550123"]

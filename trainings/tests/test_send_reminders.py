@@ -162,3 +162,15 @@ def test_two_runs_at_once_queue_each_reminder_once_with_the_link_that_works():
     message = Message.objects.get()
     registration.refresh_from_db()
     assert f"/trainings/r/{registration.cancel_token}/" in message.body
+
+
+def test_people_who_asked_for_whatsapp_are_reminded_on_whatsapp(texts):
+    registration = _registered_long_ago(
+        SessionFactory(starts_at=_in(20)), phone="+12155550133", contact_methods=["whatsapp", "email"]
+    )
+    registration_send_reminders()
+    worker_run_queued()
+    assert Message.objects.get().channel == Channel.WHATSAPP
+    assert [text["to"] for text in texts] == ["whatsapp:+12155550133"]
+    assert mail.outbox == []
+    assert Message.objects.get().reply_topic == f"registration:{registration.pk}"
