@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "messaging",
     "trainings",
     "canvass",
+    "response",
     # The task queue in PostgreSQL (or the demo's SQLite) that the worker
     # (manage.py db_worker) takes messages from.
     "django_tasks_db",
@@ -470,3 +471,12 @@ LOGGING = {
     # twilio's client logs each request's parameters (To, Body) at INFO.
     "loggers": {"twilio": {"level": "WARNING"}},
 }
+
+# Rapid response (response app, README "Rapid response").
+RAPID_VERIFY_FANOUT = env.int("RAPID_VERIFY_FANOUT", default=5)
+RAPID_VERIFIERS = env.int("RAPID_VERIFIERS", default=2)
+RAPID_ALERT_RADIUS_BLOCKS = env.int("RAPID_ALERT_RADIUS_BLOCKS", default=3)
+RAPID_ALERT_TTL_MINUTES = env.int("RAPID_ALERT_TTL_MINUTES", default=30)
+RAPID_DETAIL_DAYS = env.int("RAPID_DETAIL_DAYS", default=30)
+if min(RAPID_VERIFY_FANOUT, RAPID_VERIFIERS, RAPID_ALERT_RADIUS_BLOCKS, RAPID_ALERT_TTL_MINUTES, RAPID_DETAIL_DAYS) < 1:
+    raise ImproperlyConfigured("The RAPID_* settings must each be at least 1.")

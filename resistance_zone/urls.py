@@ -40,6 +40,8 @@ urlpatterns += i18n_patterns(
     path("zones/", include("zones.urls")),
     path("", include("trainings.urls")),
     path("", include("canvass.urls")),
+    # Rapid response: the dispatch pages and a verifier's one-time link.
+    path("", include("response.urls")),
     # A person's own settings behind the link in every message (/me/<token>/).
     path("", include("messaging.urls")),
     # Every email's one-click unsubscribe (RFC 8058).

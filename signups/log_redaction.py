@@ -11,9 +11,10 @@ import re
 
 # The paths whose last part is a bearer secret: a registration's link, a
 # one-time confirmation of changes, a sign-up table pass, a person's own
-# settings page (messaging.self_service). gunicorn's access log uses this
+# settings page (messaging.self_service), a verifier's report link
+# (response). gunicorn's access log uses this
 # module too; deploy/nginx.conf repeats the list in its map.
-_SECRET_PATH = re.compile(r"(/trainings/r/|/join/confirm/|/signup-table/|/me/)[^/?#\s\"']+")
+_SECRET_PATH = re.compile(r"(/trainings/r/|/join/confirm/|/signup-table/|/me/|/respond/)[^/?#\s\"']+")
 
 
 def redact_secret_paths(text):

@@ -1,4 +1,4 @@
-"""The Organizer and Trainer groups, kept in existence.
+"""The Organizer, Trainer and Dispatcher groups, kept in existence.
 
 The data migration trainings/0002_roles creates them on a new database;
 this post_migrate hook (connected in SignupsConfig.ready) recreates them
@@ -15,6 +15,10 @@ from django.db import DEFAULT_DB_ALIAS
 
 ORGANIZER = "Organizer"
 TRAINER = "Trainer"
+# Runs rapid-response incidents on the /<lang>/dispatch/ pages, only in the
+# zones a superuser gave them (response.DispatcherZone): no admin
+# permission at all, like trainers.
+DISPATCHER = "Dispatcher"
 # People leave only through the forget-me erasure, so no delete_volunteer.
 ORGANIZER_PERMISSIONS = {
     "signups": [
@@ -32,6 +36,8 @@ ORGANIZER_PERMISSIONS = {
         "view_doortally", "add_doortally", "change_doortally",
         "view_blockclaim", "view_blockpause", "add_blockpause", "change_blockpause",
     ],
+    # The words rapid-response alerts start from (named by label only).
+    "response": ["view_alerttemplate", "add_alerttemplate", "change_alerttemplate"],
     "trainings": [
         "view_topic",
         "view_session", "add_session", "change_session",
@@ -60,6 +66,7 @@ def roles_ensure(*, using=DEFAULT_DB_ALIAS, apps=global_apps):
                 )
             )
     Group.objects.using(using).get_or_create(name=TRAINER)
+    Group.objects.using(using).get_or_create(name=DISPATCHER)
 
 
 def _after_migrate(sender, using=DEFAULT_DB_ALIAS, apps=global_apps, plan=None, **kwargs):
