@@ -164,3 +164,7 @@ class BlockPauseAdmin(ZoneScopedAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("paused now"), boolean=True)
     def is_active_display(self, pause):
         return pause.is_active()
+
+
+# Zone progress: the funnel and the charts (its own module).
+from canvass import progress_admin  # noqa: E402, F401

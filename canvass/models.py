@@ -269,3 +269,8 @@ class BlockPause(models.Model):
 
 def pause_duration():
     return datetime.timedelta(hours=settings.BLOCK_PAUSE_HOURS)
+
+
+# A zone's daily progress (the charts' memory) lives with its service;
+# imported here so Django sees the model.
+from canvass.snapshots import ZoneSnapshot  # noqa: E402, F401

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from canvass import views
+from canvass import progress_views, views
 
 app_name = "canvass"
 urlpatterns = [
@@ -11,4 +11,7 @@ urlpatterns = [
     path("canvass/pause/", views.pause, name="pause"),
     path("canvass/signed-out/", views.signed_out, name="signed-out"),
     path("canvass/sw.js", views.service_worker, name="service-worker"),
+    # The staff map's state layer (canvass.progress_views).
+    path("canvass/states.json", progress_views.block_states_json, name="all_block_states"),
+    path("canvass/zones/<slug:slug>/states.json", progress_views.block_states_json, name="block_states"),
 ]

@@ -25,6 +25,7 @@ from zones.admin_scoping import ZoneScopedAdminMixin
 from zones.admin_search import AccentInsensitiveSearchMixin
 from zones.assigning import ZoneAssignError, zone_assign_blocks
 from zones.coverage import zone_coverage_summaries, zone_coverage_summary
+from zones.extensions import zone_admin_links_for
 from zones.models import Block, CoverageLevel, Zone
 from zones.packets import packet_response
 from zones.streets import _DIRECTIONS, _SUFFIXES, normalize_street
@@ -151,6 +152,13 @@ class ZoneAdmin(AccentInsensitiveSearchMixin, ZoneScopedAdminMixin, admin.ModelA
             residents=summary.residents, trained=summary.trained,
             refresher=summary.needing_refresher,
         )
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # Pages about this zone that apps above zones own (canvass: its
+        # progress; trainings: its follow-up list), as buttons.
+        if obj is not None and obj.pk:
+            context["extension_links"] = zone_admin_links_for(obj, request.user)
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
     # --- Drawing a zone from blocks ----------------------------------------------
     def assign_blocks_view(self, request, zone_id):

@@ -13,10 +13,11 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from pagecache.pages import cached_entry, cached_keep, stamp
+from pagecache.pages import cached_entry, cached_keep, page_for_everyone, stamp
 from pagecache.pages import generations
 from zones.admin_scoping import blocks_for, sees_everything, zones_for
 from zones.coverage import zone_coverage_summaries, zone_coverage_summary
+from zones.extensions import map_layers_for, progress_generations, progress_parts
 from zones.models import Block, CoverageLevel, Zone
 
 
@@ -61,14 +62,30 @@ def join_block(request, block_id):
 
 # --- Zone progress (public) and the coverage map (staff) ----------------------
 
+# The zone progress page's canvass totals follow the phones' taps, which
+# bump no generation (canvass/apps.py): kept two minutes at most.
+INDEX_SECONDS = 2 * 60
+
+
+def _index_context():
+    zones = list(Zone.objects.exclude(status=Zone.Status.PLANNED))
+    summaries = zone_coverage_summaries(zones=zones)
+    # What the apps above add (canvass: doors, blocks visited, a chart),
+    # totals only, through zones.extensions.
+    parts = progress_parts(zones)
+    return {"rows": [{"zone": zone, "coverage": summaries[zone.pk], "parts": parts[zone.pk]} for zone in zones]}
+
+
 def index(request):
     """Every zone's progress, as totals only: no block, no count per block
     and no name, because a small count on a named block can point at a
-    person. Two queries whatever the number of zones and blocks."""
-    zones = list(Zone.objects.exclude(status=Zone.Status.PLANNED))
-    summaries = zone_coverage_summaries(zones=zones)
-    rows = [{"zone": zone, "coverage": summaries[zone.pk]} for zone in zones]
-    return render(request, "zones/index.html", {"rows": rows})
+    person. The same for every visitor, so kept rendered (pagecache) until
+    coverage or a provider's data changes; a constant number of queries
+    whatever the number of zones and blocks."""
+    return page_for_everyone(
+        request, "zones/index.html", depends_on=["coverage", *progress_generations()],
+        context=_index_context, timeout=INDEX_SECONDS,
+    )
 
 
 def _volunteers_admin_url():
@@ -100,6 +117,9 @@ def zone_map(request, slug=None):
         "tile_url": settings.MAP_TILE_URL,
         "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
         "levels": CoverageLevel.choices,
+        # Other colourings of the blocks (canvass: each block's state),
+        # fetched by zone_map.js when chosen (zones.extensions).
+        "layers": map_layers_for(zone),
     }
     return render(request, "zones/map.html", context)
 

@@ -76,6 +76,56 @@
     return box;
   }
 
+  // The layer switch (coverage / canvass state): fetches a layer's
+  // {"states": {id: value}, "legend": [[value, label, colour]]} when first
+  // chosen, swaps the legend, and hands the colouring to `apply`.
+  function layerSwitch(apply) {
+    var switcher = document.getElementById("zone-map-layers");
+    var legend = document.getElementById("zone-map-legend");
+    if (!switcher || !legend) { return; }
+    var coverageLegend = Array.prototype.slice.call(legend.children);
+    var loaded = {};
+    function showLegend(items) {
+      while (legend.firstChild) { legend.removeChild(legend.firstChild); }
+      items.forEach(function (item) { legend.appendChild(item); });
+    }
+    function stateLegend(entries) {
+      return entries.map(function (entry) {
+        var item = document.createElement("li");
+        var swatch = text("span", "", "map-swatch map-swatch-state-" + entry[0]);
+        swatch.setAttribute("aria-hidden", "true");
+        item.appendChild(swatch);
+        item.appendChild(document.createTextNode(entry[1]));
+        return item;
+      });
+    }
+    switcher.addEventListener("change", function (event) {
+      var input = event.target;
+      if (!input.dataset.layerUrl) { apply(null); showLegend(coverageLegend); return; }
+      var url = input.dataset.layerUrl;
+      var ready = loaded[url] || fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (response) {
+          if (!response.ok) { throw new Error(String(response.status)); }
+          return response.json();
+        })
+        .then(function (body) {
+          var colors = {};
+          body.legend.forEach(function (entry) { colors[entry[0]] = entry[2]; });
+          return { states: body.states, colors: colors, legend: body.legend };
+        });
+      loaded[url] = ready;
+      ready.then(function (layerData) {
+        if (!input.checked) { return; }
+        apply(layerData);
+        showLegend(stateLegend(layerData.legend));
+        status.textContent = interpolate(gettext("Blocks colored by %(layer)s."), { layer: input.parentNode.textContent.trim() }, true);
+      }).catch(function () {
+        delete loaded[url];
+        status.textContent = gettext("That layer could not be loaded. Check your connection and try again.");
+      });
+    });
+  }
+
   fetch(element.dataset.geojsonUrl, { credentials: "same-origin", headers: { Accept: "application/geo+json" } })
     .then(function (response) {
       if (!response.ok) { throw new Error(String(response.status)); }
@@ -84,8 +134,13 @@
     .then(function (data) {
       // Thin lines when the whole neighborhood is in view, thick ones up close.
       function weight() { return map.getZoom() >= 16 ? 7 : map.getZoom() >= 15 ? 4 : 2; }
+      // The colouring chosen in the layer switch: coverage (the GeoJSON's
+      // own level), or another layer's value per block id, fetched once.
+      var chosen = null;
       function style(feature) {
-        return { color: COLORS[feature.properties.level] || "#555", weight: weight(), opacity: 0.9, lineCap: "round" };
+        var color = COLORS[feature.properties.level] || "#555";
+        if (chosen) { color = chosen.colors[chosen.states[String(feature.properties.id)]] || "#555"; }
+        return { color: color, weight: weight(), opacity: 0.9, lineCap: "round" };
       }
       var layer = L.geoJSON(data, {
         style: style,
@@ -94,6 +149,7 @@
         }
       }).addTo(map);
       map.on("zoomend", function () { layer.setStyle(style); });
+      layerSwitch(function (next) { chosen = next; layer.setStyle(style); });
       var count = data.features.length;
       if (count) { map.fitBounds(layer.getBounds(), { padding: [12, 12] }); }
       status.textContent = interpolate(
