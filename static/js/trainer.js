@@ -23,58 +23,21 @@
     return fmt.replace(/%\((\w+)\)s/g, function (m, k) { return String(obj[k]); });
   };
 
-  function readJSON(id) {
-    var el = document.getElementById(id);
-    if (!el) { return null; }
-    try { return JSON.parse(el.textContent); } catch (e) { return null; }
-  }
+  // UUIDs, json_script data, storage and the wipe on logging out are shared
+  // with the canvass tally (static/js/offline-queue.js, loaded first).
+  var O = window.RZOffline;
+  var readJSON = O.readJSON;
+  var storage = O.storage;
+  var uuid = O.uuid;
 
-  function storage() {
-    try { return window.localStorage; } catch (e) { return null; }
-  }
-
-  function wipeAll() {
-    var store = storage();
-    if (store) {
-      for (var i = store.length - 1; i >= 0; i--) {
-        var key = store.key(i);
-        if (key && key.indexOf("rz-trainer") === 0) { store.removeItem(key); }
-      }
-    }
-    // The pages the service worker kept, and the worker itself.
-    if (window.caches) {
-      window.caches.keys().then(function (names) {
-        names.forEach(function (name) {
-          if (name.indexOf("rz-trainer") === 0) { window.caches.delete(name); }
-        });
-      });
-    }
-    if (navigator.serviceWorker && navigator.serviceWorker.getRegistrations) {
-      navigator.serviceWorker.getRegistrations().then(function (registrations) {
-        registrations.forEach(function (registration) { registration.unregister(); });
-      });
-    }
-  }
+  // Everything the offline staff pages kept (this page's and the canvass
+  // tally's), the pages the service workers kept, and the workers.
+  function wipeAll() { O.wipe(["rz-trainer", "rz-canvass"]); }
 
   // The signed-out page: nothing of the sessions stays on this phone.
   if (document.querySelector("[data-trainer-wipe]")) {
     wipeAll();
     return;
-  }
-
-  function uuid() {
-    var c = window.crypto;
-    if (c && typeof c.randomUUID === "function") { return c.randomUUID(); }
-    var bytes = new Uint8Array(16);
-    if (c && typeof c.getRandomValues === "function") {
-      c.getRandomValues(bytes);
-    } else {
-      for (var i = 0; i < 16; i++) { bytes[i] = Math.floor(Math.random() * 256); }
-    }
-    bytes[6] = (bytes[6] & 0x0f) | 0x40;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    var hex = Array.prototype.map.call(bytes, function (b) { return (b + 0x100).toString(16).slice(1); }).join("");
-    return hex.slice(0, 8) + "-" + hex.slice(8, 12) + "-" + hex.slice(12, 16) + "-" + hex.slice(16, 20) + "-" + hex.slice(20);
   }
 
   var config = readJSON("roster-config") || {};
