@@ -3,8 +3,9 @@
  * whenever the server answers; the server applies an id once, so a send that
  * timed out and is sent again changes nothing. Also: UUIDs, reading
  * json_script data, and wiping everything a phone kept when its user logs
- * out. The same rules as the trainer check-in (trainer.js), for the canvass
- * tally (canvass.js).
+ * out. The canvass tally (canvass.js) uses all of it; the trainer check-in
+ * (trainer.js) takes the ids, storage and wipe, and keeps its own send loop
+ * for the walk-in form's answers (the same rules as Queue.flush below).
  *
  * window.RZOffline.Queue({key, keep, badge, label, onSaved, onRefused,
  *   onLoginNeeded, onStalled}) with .enqueue(item), .flush(), .items.
