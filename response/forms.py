@@ -46,6 +46,8 @@ class IncidentForm(forms.Form):
         if data.get("block"):
             block = self.blocks.filter(pk=data["block"]).select_related("zone").first()
             chosen = [block] if block else []
+            if not chosen:
+                raise forms.ValidationError(_("Say where: an address, a corner, or a block on the map."))
         elif (data.get("address") or "").strip():
             block = address_block(data["address"], self.blocks)
             chosen = [block] if block else []

@@ -20,7 +20,11 @@ def _street_names(text, blocks):
     if not name:
         return set()
     pattern = rf"^([NSEW] )?{re.escape(name)}( [A-Z]+)?$"
-    return set(blocks.filter(Q(street=name) | Q(street__regex=pattern)).values_list("street", flat=True).distinct())
+    names = set()
+    for field in ("street", "from_street", "to_street"):
+        matching = Q(**{field: name}) | Q(**{f"{field}__regex": pattern})
+        names |= set(blocks.filter(matching).values_list(field, flat=True).distinct())
+    return names
 
 
 def intersection_blocks(text, blocks):
