@@ -106,3 +106,21 @@ def test_logging_out_wipes_the_phones_copy(canvasser_page, live_server, team, bl
         "Object.keys(window.localStorage).filter(function (k) { return k.indexOf('rz-canvass') === 0; }).length"
     ) == 0, page)
     assert not DoorTally.objects.exists()
+
+
+def test_nearest_first_sorts_on_the_phone_and_sends_the_position_nowhere(canvasser_page, live_server, team, blocks):
+    page = canvasser_page
+    posts = []
+    page.on("request", lambda request: posts.append(request.url) if request.method != "GET" else None)
+    page.context.grant_permissions(["geolocation"], origin=live_server.url)
+    # Standing on the second block (BlockFactory draws S 5TH ST 1100 here).
+    lat, lng = blocks[1].geometry["coordinates"][0][1], blocks[1].geometry["coordinates"][0][0]
+    page.context.set_geolocation({"latitude": lat, "longitude": lng})
+    page.goto(f"{live_server.url}/en/canvass/")
+    first = page.locator("[data-block-card]").first
+    assert first.get_attribute("id") == f"block-{blocks[0].pk}-{team.pk}"
+    page.locator("[data-nearest]").click()
+    page.locator("[data-nearest-status]").wait_for(state="visible")
+    assert page.locator("[data-block-card]").first.get_attribute("id") == f"block-{blocks[1].pk}-{team.pk}"
+    assert posts == []
+    assert str(round(lat, 3)) not in " ".join(page.evaluate("Object.values(window.localStorage)"))
