@@ -18,7 +18,7 @@ from trainings.tests.factories import AttendanceFactory, RegistrationFactory, Se
 from zones.tests.factories import BlockFactory, ZoneFactory
 
 pytestmark = pytest.mark.django_db
-ROLES = ["superuser", "organizer_a", "organizer_b", "trainer", "canvasser", "anonymous"]
+ROLES = ["superuser", "organizer_a", "organizer_b", "trainer", "canvasser", "dispatcher", "anonymous"]
 A_NAME = "Alma Zona-A"
 
 
@@ -49,7 +49,15 @@ def world(db):
     team_a = CanvassTeam.objects.create(campaign=CampaignFactory(), name="Team A", day="saturday", zone=zone_a)
     team_a.blocks.add(block_a)
     team_a.canvassers.add(canvasser)
+    # Dispatchers too: staff accounts in the Dispatcher group, no admin
+    # permission, running the incidents of zone A (response.DispatcherZone).
+    from response.models import DispatcherZone
+
+    dispatcher = User.objects.create_user("dispatcher-a", password="x" * 20, is_staff=True)
+    dispatcher.groups.add(Group.objects.get(name="Dispatcher"))
+    DispatcherZone.objects.create(user=dispatcher, zone=zone_a)
     users = {
+        "dispatcher": dispatcher,
         "superuser": User.objects.create_superuser("root", password="x" * 20),
         "trainer": trainer,
         "canvasser": canvasser,
@@ -61,11 +69,16 @@ def world(db):
         zone.organizers.add(user)
         users[key] = user
     batch_a = _batch_to(zone_a, text=BATCH_A_TEXT)
+    from response.models import Incident
+
+    incident_a = Incident.objects.create(zone=zone_a, block=block_a, kind="police_stop", seen_at=now,
+                                         spot=INCIDENT_A_SPOT, opened_by=dispatcher)
     return {"zone_a": zone_a, "block_a": block_a, "volunteer_a": volunteer_a,
-            "session_a": session_a, "batch_a": batch_a, "users": users}
+            "session_a": session_a, "batch_a": batch_a, "incident_a": incident_a, "users": users}
 
 
 BATCH_A_TEXT = "Taller el sábado en la zona A"
+INCIDENT_A_SPOT = "Esquina de la panadería A"
 
 
 def _batch_to(zone, *, text):
@@ -132,6 +145,13 @@ def _pages(world):
         ("message to a segment: compose", reverse("admin:messaging_batch_add"), ADMINS, None),
         ("message to zone A: delivery report", reverse("admin:messaging_batch_change", args=[a["batch_a"].pk]),
          ZONE_A, BATCH_A_TEXT),
+        # Rapid response: dispatchers and organizers, each their zones' incidents.
+        ("dispatch home", reverse("response:home"), {"superuser", "organizer_a", "organizer_b", "dispatcher"}, None),
+        ("dispatch: new report", reverse("response:new"), {"superuser", "organizer_a", "organizer_b", "dispatcher"}, None),
+        ("incident A", reverse("response:incident", args=[a["incident_a"].pk]), {"superuser", "organizer_a", "dispatcher"},
+         INCIDENT_A_SPOT),
+        ("alert templates", reverse("admin:response_alerttemplate_changelist"), ADMINS, None),
+        ("dispatchers' zones", reverse("admin:response_dispatcherzone_changelist"), {"superuser"}, None),
     ]
 
 
@@ -218,7 +238,7 @@ ORGANIZER_LISTS = {
     "signups.volunteer", "signups.campaign", "signups.auditentry", "signups.pendingchange",
     "zones.zone", "zones.block", "trainings.session", "trainings.topic",
     "canvass.canvassteam", "canvass.doortally", "canvass.blockpause", "canvass.blockclaim",
-    "messaging.batch",
+    "messaging.batch", "response.alerttemplate",
 }
 
 
@@ -251,6 +271,7 @@ def test_the_roles_come_back_after_the_tables_are_emptied():
     organizer = Group.objects.get(name="Organizer")
     assert Group.objects.filter(name="Trainer").exists()
     assert Group.objects.filter(name="Canvasser").exists()
+    assert not Group.objects.get(name="Dispatcher").permissions.exists()
     assert not Group.objects.get(name="Canvasser").permissions.exists()
     codenames = set(organizer.permissions.values_list("codename", flat=True))
     assert {"view_volunteer", "change_volunteer", "view_session", "view_auditentry"} <= codenames
