@@ -308,3 +308,21 @@ def test_an_unknown_contact_sends_nothing_at_all(client, sms_outbox):
     worker_run_queued()
     worker_run_queued()
     assert Message.objects.count() == 0 and sms_outbox == [] and mail.outbox == []
+
+
+NASTY = ["", " ", "\x00", "a" * 10000, "<script>alert(1)</script>", "' OR 1=1 --", "２１５５５５０１０１",
+         "+1 (215) 555-0101 ext. 9", "ana@", "@example.org", "ñ" * 300, "\ud800".encode("utf-8", "surrogatepass").decode(
+             "utf-8", "replace")]
+
+
+@pytest.mark.parametrize("value", NASTY)
+def test_no_input_makes_the_self_service_pages_fail(client, value):
+    volunteer = VolunteerFactory()
+    url = _path(self_service_url(volunteer))
+    for data in ({"language": value, "contact_methods": [value], "message_kinds": [value]},
+                 {"language": "es", "contact_methods": ["text", value]}):
+        assert client.post(url, data).status_code in (200, 302)
+    assert _link_post(client, phone=value, email=value).status_code in (200, 302, 429)
+    assert client.get(f"/en/me/{value[:200]}/").status_code in (404, 301, 302)
+    volunteer.refresh_from_db()
+    assert volunteer.language in ("en", "es", "both")
