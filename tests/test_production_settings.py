@@ -23,6 +23,8 @@ PRODUCTION_ENV = {
     "CACHE_URL": "dbcache://rz_cache",
     # Production sends real email; check --deploy refuses the console default.
     "EMAIL_URL": "smtp+tls://mailer:s3cret@mail.example.org:587",
+    # And real texts; check --deploy warns without a provider (messaging.checks).
+    "SMS_URL": "twilio://AC0123:s3cret@MG0123",
 }
 
 

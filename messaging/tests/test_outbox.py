@@ -57,3 +57,12 @@ def test_the_channel_follows_how_the_person_asked_to_be_contacted():
     assert channel_for(VolunteerFactory.build(contact_methods=["email"])) == Channel.EMAIL
     assert channel_for(VolunteerFactory.build(contact_methods=[], email="")) == Channel.SMS
     assert channel_for(VolunteerFactory.build(contact_methods=["whatsapp"], phone="")) == Channel.EMAIL
+
+
+def test_check_deploy_warns_when_no_text_provider_is_set(settings):
+    from messaging.checks import sms_provider_configured
+
+    settings.SMS_URL = ""
+    assert [warning.id for warning in sms_provider_configured(None)] == ["messaging.W001"]
+    settings.SMS_URL = "twilio://AC1:token@MG1"
+    assert sms_provider_configured(None) == []
