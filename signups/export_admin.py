@@ -19,7 +19,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from signups.exports import volunteers_export_csv
+from signups.exports import export_column_choices, volunteers_export
 from signups.staff_auth import reverify_url, verified_recently
 
 # The export waiting for a fresh code: {"query", "select_across", "ids",
@@ -30,6 +30,35 @@ PENDING_EXPORT_SESSION_KEY = "rz_pending_export"
 class VolunteerExportForm(forms.Form):
     include_phone = forms.BooleanField(label=_("Include phone numbers"), required=False)
     include_email = forms.BooleanField(label=_("Include email addresses"), required=False)
+    columns = forms.MultipleChoiceField(
+        label=_("Other columns"), widget=forms.CheckboxSelectMultiple, required=False
+    )
+    file_format = forms.ChoiceField(
+        label=_("File"),
+        choices=[("csv", _("CSV (any spreadsheet program)")), ("xlsx", _("Excel workbook (.xlsx)"))],
+        initial="csv",
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["columns"].choices = export_column_choices()
+        self.fields["columns"].initial = [key for key, _label in export_column_choices()]
+        if self.is_bound and "columns_chosen" not in self.data:
+            # A post from before the columns could be chosen (or a script):
+            # every column but phone and email, as then.
+            self.data = self.data.copy()
+            self.data.setlist("columns", [key for key, _label in export_column_choices()])
+
+    def choices(self):
+        """The export's keyword arguments, from a valid form."""
+        data = self.cleaned_data
+        return {
+            "include_phone": data["include_phone"],
+            "include_email": data["include_email"],
+            "columns": data["columns"],
+            "file_format": data.get("file_format") or "csv",
+        }
 
 
 class VolunteerExportAdminMixin:
@@ -55,7 +84,7 @@ class VolunteerExportAdminMixin:
         queryset is the admin's, so an organizer exports only their zones."""
         select_across = request.POST.get("select_across") == "1"
         form = VolunteerExportForm(request.POST if request.POST.get("confirm") == "yes" else None)
-        choices = form.cleaned_data if form.is_valid() else {"include_phone": False, "include_email": False}
+        choices = form.choices() if form.is_valid() else {"include_phone": False, "include_email": False}
         if not verified_recently(request):
             request.session[PENDING_EXPORT_SESSION_KEY] = {
                 "query": request.GET.urlencode(),
@@ -65,9 +94,9 @@ class VolunteerExportAdminMixin:
             }
             return HttpResponseRedirect(reverify_url(reverse("admin:signups_volunteer_export")))
         if form.is_bound:
-            content = volunteers_export_csv(volunteers=queryset, user=request.user, **choices)
-            filename = f"volunteers-{timezone.localdate():%Y-%m-%d}.csv"
-            response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+            content, content_type, extension = volunteers_export(volunteers=queryset, user=request.user, **choices)
+            filename = f"volunteers-{timezone.localdate():%Y-%m-%d}.{extension}"
+            response = HttpResponse(content, content_type=content_type)
             response["Content-Disposition"] = f'attachment; filename="{filename}"'
             return response
         ids = [] if select_across else request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
@@ -86,9 +115,10 @@ class VolunteerExportAdminMixin:
             count = None  # counted again, with the list's filters, on download
         else:
             count = self.get_queryset(request).filter(pk__in=pending["ids"]).count()
-        form = VolunteerExportForm(
-            initial={"include_phone": pending["include_phone"], "include_email": pending["include_email"]}
-        )
+        initial = {"include_phone": pending["include_phone"], "include_email": pending["include_email"]}
+        if "columns" in pending:
+            initial.update(columns=pending["columns"], file_format=pending.get("file_format", "csv"))
+        form = VolunteerExportForm(initial=initial)
         return self._export_page(
             request, form=form, query=pending["query"], select_across=pending["select_across"],
             ids=pending["ids"], count=count,

@@ -17,8 +17,8 @@ Each row's outcome is a dict kept in ImportJob.results:
 
 import copy
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.utils import translation
 
 from signups.forgotten import forgotten_hashes
 from signups.contact_hash import contact_hash
@@ -134,16 +134,12 @@ def _existing(answers_list):
     return found, pending
 
 
-def _block_label(street, hundred):
-    block = Block(street=street, hundred=hundred)
-    return str(block.name) if hasattr(block, "name") else f"{hundred} {street}"
-
-
 class Plan:
     def __init__(self):
         self.results = []
-        # Row number -> (RowAnswers, Block or (street, hundred), street
-        # address) for the rows to write.
+        # Row number -> (RowAnswers, Block or (street, hundred) or None,
+        # street address, whether the row creates a person) for the rows
+        # to write.
         self.writes = {}
 
     def counts(self):
@@ -240,11 +236,18 @@ def _row_plan(number, answers, *, scope, places, picks, forgotten, by_phone, by_
         if not isinstance(block, Block) and block is not None:
             # A block only the import will make: in scope (superusers only).
             volunteer.block_id = -1
+        try:
+            # What volunteer_upsert checks before writing, so the import
+            # refuses here what the preview would not have said.
+            volunteer.full_clean(exclude=["block", "consent_at", "consent_version"],
+                                 validate_unique=False, validate_constraints=False)
+        except ValidationError:
+            return _refused(number, "invalid_value")
         if answers.phone:
             by_phone[answers.phone] = volunteer
         if answers.email:
             by_email[answers.email] = volunteer
-        plan.writes[number] = (answers, block, street_address)
+        plan.writes[number] = (answers, block, street_address, True)
         return {"row": number, "outcome": "created", "contactable": answers.consent}
     if existing.pk is not None and not scope.allows_volunteer(existing):
         return _refused(number, "outside_zones")
@@ -284,30 +287,6 @@ def _row_plan(number, answers, *, scope, places, picks, forgotten, by_phone, by_
         return {"row": number, "outcome": "unchanged"}
     if not changed and not new_pending:
         return {"row": number, "outcome": "unchanged"}
-    plan.writes[number] = (answers, block, street_address)
+    plan.writes[number] = (answers, block, street_address, False)
     pending_fields = sorted({FIELD_DISPLAY.get(k, k) for k in new_pending if k not in ("block_name", "street_address")} | ({"block"} if "block" in new_pending else set()))
     return {"row": number, "outcome": "updated", "fields": changed, "pending": pending_fields}
-
-
-def reason_text(code):
-    from signups.importing.rows import REASONS
-
-    return str(REASONS.get(code, code))
-
-
-def result_explain(result, *, language=None):
-    """A row's outcome in words, in the active language (or `language`)."""
-    from django.utils.translation import gettext
-
-    with translation.override(language) if language else _nullcontext():
-        if result["outcome"] == "refused":
-            return reason_text(result["reason"])
-        return gettext(result["outcome"])
-
-
-class _nullcontext:
-    def __enter__(self):
-        return None
-
-    def __exit__(self, *exc):
-        return False

@@ -22,12 +22,12 @@ REASONS = {
     "no_contact": _("No phone and no email"),
     "no_name": _("No name"),
     "too_long": _("A value is too long"),
+    "invalid_value": _("A value is not valid"),
     "address_not_found": _("Address not placed on a block"),
     "address_unclear": _("Address not placed: choose its block below"),
     "no_consent": _("No consent to be contacted"),
     "forgotten": _("Asked to be forgotten"),
     "outside_zones": _("Outside your zones"),
-    "duplicate_conflict": _("Phone and email belong to two different people"),
 }
 
 _YES = {

@@ -172,3 +172,38 @@ def test_another_zones_organizer_cannot_export_them_after_a_fresh_code(client, n
     rows = _csv(_export(client, neighbor, include_phone="on", include_email="on"))
     assert rows == [rows[0]]  # the header only
     assert "Rosa" not in page
+
+
+def test_the_export_page_offers_the_columns_and_an_xlsx_file(client, organizer, neighbor):
+    body = client.post(
+        CHANGELIST, {"action": "export_csv", "_selected_action": [neighbor.pk]}, HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert 'name="columns" value="zip_code"' in body
+    assert 'value="xlsx"' in body
+
+
+def test_the_export_has_only_the_columns_chosen_and_the_audit_says_which_were_left_out(client, organizer, neighbor):
+    header, row = _csv(_export(client, neighbor, columns_chosen="1", columns=["name", "zip_code"]))
+    assert header == ["Name", "ZIP code"]
+    assert row == ["Rosa Ortíz", "19147"]
+    entry = AuditEntry.objects.get(action="export")
+    assert entry.detail.startswith("volunteers CSV; phone numbers left out, email addresses left out; other columns left out: ")
+    assert "block" in entry.detail and "zip_code" not in entry.detail
+
+
+def test_the_export_as_xlsx_keeps_a_formula_as_text(client, organizer, neighbor):
+    from openpyxl import load_workbook
+
+    neighbor.name = '=HYPERLINK("http://evil.example","clic")'
+    neighbor.save(update_fields=["name"])
+    response = _export(client, neighbor, columns_chosen="1", columns=["name"], file_format="xlsx",
+                       include_phone="on")
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert response["Content-Disposition"].endswith('.xlsx"')
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert [c.value for c in sheet[1]] == ["Name", "Phone"]
+    cell = sheet["A2"]
+    assert cell.data_type == "s"
+    assert cell.value == "'" + neighbor.name
+    assert sheet["B2"].value == "(215) 555-0123"
+    assert AuditEntry.objects.get(action="export").detail.startswith("volunteers XLSX; phone numbers included")
