@@ -18,15 +18,15 @@ class CanvassConfig(AppConfig):
         # Every block's path (canvass.states) on zones' pages, which import
         # no canvass: the map's state layer, the zone admin's progress link,
         # and the public page's totals (canvass.progress_views).
-        from django.utils.translation import gettext_lazy as _lazy
+        from django.utils.translation import gettext_lazy
         from django.urls import reverse
 
         from canvass.progress_views import public_progress, state_layer_url
         from zones.extensions import map_layer_register, progress_provider_register, zone_admin_link_register
 
-        map_layer_register("canvass-state", label=_lazy("Canvass state"), url=state_layer_url)
+        map_layer_register("canvass-state", label=gettext_lazy("Canvass state"), url=state_layer_url)
         zone_admin_link_register(
-            "canvass-progress", label=_lazy("Progress and charts"),
+            "canvass-progress", label=gettext_lazy("Progress and charts"),
             url=lambda zone: reverse("admin:canvass_zone_progress", args=[zone.pk]),
             allowed=lambda user: user.has_perm("zones.view_zone"),
         )

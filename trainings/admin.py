@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from signups.admin import VolunteerAdmin
 from signups.models import Language, Volunteer
+from trainings.follow_up_admin import follow_up_urls
 from trainings.models import Attendance, Registration, Session, Topic
 from trainings.services import (
     TrainingError,
@@ -177,7 +178,8 @@ class SessionAdmin(AccentInsensitiveSearchMixin, ZoneScopedAdminMixin, admin.Mod
                 name="trainings_session_csv",
             ),
         ]
-        return own + super().get_urls()
+        # The follow-up list of a zone (trainings.follow_up_admin).
+        return own + follow_up_urls(self) + super().get_urls()
 
     def _session_or_404(self, request, pk):
         session = get_object_or_404(Session.objects.select_related("topic"), pk=pk)

@@ -58,3 +58,15 @@ class TrainingsConfig(AppConfig):
         post_delete.connect(session_changed, sender="trainings.Session", dispatch_uid="rz.roster.session.delete", weak=False)
         post_save.connect(person_changed, sender="signups.Volunteer", dispatch_uid="rz.roster.person.save", weak=False)
         post_delete.connect(person_changed, sender="signups.Volunteer", dispatch_uid="rz.roster.person.delete", weak=False)
+
+        # The follow-up list of a zone, among the zone's change page buttons
+        # (zones imports no trainings: it lists what registers).
+        from django.utils.translation import gettext_lazy
+
+        from trainings.follow_up_admin import follow_up_url, may_follow_up
+        from zones.extensions import zone_admin_link_register
+
+        zone_admin_link_register(
+            "follow-up", label=gettext_lazy("Follow-up list: signed up, not yet trained"), url=follow_up_url,
+            allowed=may_follow_up,
+        )
