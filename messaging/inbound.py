@@ -24,8 +24,11 @@ from signups.contact_hash import contact_hash
 
 _reply_handlers = {}
 
-# Words that stop everything / start again, compared without case or accents.
-STOP_WORDS = {"stop", "alto", "baja", "parar", "cancelar", "unsubscribe", "stopall", "end", "quit"}
+# Words that stop everything / start again, compared without case or
+# accents. A stop word anywhere in the reply stops ("Alto, por favor");
+# Twilio's other keywords, common words in a sentence, only alone.
+STOP_WORDS = {"stop", "alto", "baja", "parar", "cancelar", "unsubscribe"}
+STOP_WORDS_ALONE = {"stopall", "end", "quit", "cancel"}
 START_WORDS = {"start", "inicio", "si", "unstop", "yes"}
 
 
@@ -52,7 +55,8 @@ def words_of(text):
 
 
 def is_stop(text):
-    return any(word in STOP_WORDS for word in words_of(text))
+    words = words_of(text)
+    return any(word in STOP_WORDS for word in words) or (len(words) == 1 and words[0] in STOP_WORDS_ALONE)
 
 
 def is_start(text):
