@@ -2,7 +2,6 @@
 message (messaging.self_service), forgetting them on their request, and
 "send me my link"."""
 
-from functools import wraps
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -25,23 +24,6 @@ from signups.secret_links import secret_link_page
 from signups.services import SignupError, volunteer_find
 
 
-def own_host_referrer(view):
-    """A secret_link_page whose form posts back to it: Referrer-Policy
-    same-origin instead of no-referrer. Under no-referrer, Chromium posts
-    the form with `Origin: null`, which Django's CSRF check refuses (403),
-    so nobody could save. Same-origin still gives no other host the
-    address; our own host's logs record no Referer (gunicorn.conf.py,
-    deploy/nginx.conf). The page is still uncached and not indexed."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        response["Referrer-Policy"] = "same-origin"
-        return response
-
-    return wrapped
-
-
 def _link_gone(request):
     """A link we do not know (mistyped, replaced by a newer one, too old, or
     of a person since forgotten): the same answer for each."""
@@ -53,7 +35,6 @@ def _page_language(language):
     return language if language in (Language.ENGLISH, Language.SPANISH) else translation.get_language()
 
 
-@own_host_referrer
 @secret_link_page
 @require_http_methods(["GET", "POST"])
 # Rate-limited like every public post; no bot trap: the link is the form's
@@ -89,7 +70,6 @@ def self_service(request, token):
     return render(request, "messaging/self_service.html", {"form": form, "token": token, "volunteer": volunteer})
 
 
-@own_host_referrer
 @secret_link_page
 @require_http_methods(["GET", "POST"])
 @guard_public_form("self-service", bot_trap=False)

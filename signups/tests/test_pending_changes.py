@@ -164,7 +164,7 @@ def test_the_link_shows_the_answers_and_changes_nothing_until_the_person_confirm
     page = client.get(url)
     assert page.status_code == 200
     assert "Rosa María Muñoz" in page.content.decode()
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "same-origin"
     neighbor.refresh_from_db()
     assert neighbor.name == "Rosa Muñoz"
     response = client.post(url, {"answer": "accept"})

@@ -66,7 +66,7 @@ def test_the_confirmation_speaks_spanish_with_tu(client):
 def test_the_confirmation_is_a_secret_link_page(client):
     response = cancel(client, RegistrationFactory())
 
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert "no-store" in response["Cache-Control"] or "no-cache" in response["Cache-Control"]
 
 

