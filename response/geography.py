@@ -100,18 +100,40 @@ def responders():
     return urgent_consenting().exclude(phone="").filter(ways)
 
 
-def responders_nearest(point, *, count, exclude_ids=(), search_blocks=40):
-    """Up to `count` responders nearest to `point` (lat, lon), nearest first,
-    within `search_blocks` blocks (nobody further could get there in time)."""
-    lat, lon = point
-    prefix = "block__response_centroid__"
-    meters = search_blocks * BLOCK_METERS
-    return list(
-        responders().filter(_box(lat, lon, meters, prefix)).exclude(pk__in=list(exclude_ids))
-        .annotate(distance2=_squared_meters(lat, lon, prefix))
-        .filter(distance2__lte=meters * meters)
-        .order_by("distance2", "pk")[:count]
+# Rings searched for the nearest responders, in blocks: most incidents
+# find enough in the first, and nobody beyond the last could get there in
+# time. At most len(SEARCH_RINGS) queries, whatever the number of blocks.
+SEARCH_RINGS = (6, 15, 40)
+
+
+def _blocks_near(lat, lon, meters):
+    """The ids of the blocks whose centroid lies within `meters` of (lat, lon),
+    as a subquery (the centroid index does the work)."""
+    prefix = ""
+    return (
+        BlockCentroid.objects.filter(_box(lat, lon, meters, prefix))
+        .alias(distance2=_squared_meters(lat, lon, prefix)).filter(distance2__lte=meters * meters)
+        .values("block_id")
     )
+
+
+def responders_nearest(point, *, count, exclude_ids=()):
+    """Up to `count` responders nearest to `point` (lat, lon), nearest first,
+    within SEARCH_RINGS[-1] blocks: the people are looked for on the blocks
+    of the nearest ring that holds enough of them."""
+    lat, lon = point
+    found = []
+    for ring in SEARCH_RINGS:
+        meters = ring * BLOCK_METERS
+        found = list(
+            responders().filter(block_id__in=_blocks_near(lat, lon, meters)).exclude(pk__in=list(exclude_ids))
+            .annotate(distance2=_squared_meters(lat, lon, "block__response_centroid__"))
+            .filter(distance2__lte=meters * meters)
+            .order_by("distance2", "pk")[:count]
+        )
+        if len(found) >= count:
+            break
+    return found
 
 
 def neighbors_within(point, *, blocks=None):
@@ -120,12 +142,7 @@ def neighbors_within(point, *, blocks=None):
     lat, lon = point
     blocks = settings.RAPID_ALERT_RADIUS_BLOCKS if blocks is None else blocks
     meters = blocks * BLOCK_METERS
-    prefix = "block__response_centroid__"
-    return (
-        urgent_consenting().filter(_box(lat, lon, meters, prefix))
-        .alias(distance2=_squared_meters(lat, lon, prefix))
-        .filter(distance2__lte=meters * meters)
-    )
+    return urgent_consenting().filter(block_id__in=_blocks_near(lat, lon, meters))
 
 
 __all__ = ["block_point", "centroids_refresh", "neighbors_within", "responders", "responders_nearest"]

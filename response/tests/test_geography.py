@@ -3,7 +3,7 @@ who counts, in what order, in a constant number of queries."""
 
 import pytest
 
-from response.geography import block_point, centroids_refresh, neighbors_within, responders_nearest
+from response.geography import SEARCH_RINGS, block_point, centroids_refresh, neighbors_within, responders_nearest
 from response.models import BlockCentroid
 from response.tests.helpers import neighbor, responder, zone_with_street
 
@@ -43,7 +43,10 @@ def test_both_queries_take_a_constant_number_of_queries(django_assert_num_querie
     centroids_refresh()
     point = block_point(blocks[5])
     with django_assert_num_queries(1):
-        responders_nearest(point, count=5)
+        assert len(responders_nearest(point, count=5)) == 5
+    # Too few nearby: the wider rings, one query each, and no more.
+    with django_assert_num_queries(len(SEARCH_RINGS)):
+        responders_nearest(point, count=500)
     with django_assert_num_queries(1):
         list(neighbors_within(point))
     with django_assert_num_queries(1):
