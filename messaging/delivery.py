@@ -204,7 +204,9 @@ def _release(message, *, not_before):
     """Back in the queue (not counted as a try), for a task at `not_before`."""
     from messaging.outbox import messages_hand_to_worker
 
-    if _set(message, Message.Status.QUEUED, not_before=not_before, handed_at=timezone.now(), claimed_at=None,
+    # handed_at: when its task becomes due, so recovery does not take a
+    # message held for the morning for one whose task was lost.
+    if _set(message, Message.Status.QUEUED, not_before=not_before, handed_at=not_before, claimed_at=None,
             attempts=F("attempts") - 1):
         messages_hand_to_worker([message.pk], run_after=not_before)
 
@@ -254,6 +256,15 @@ def _hand_over(message, outgoing):
     """In a pool thread: give the message to its provider, trying again
     (after a pause shared by every thread) while it throttles or is away.
     Returns the provider's Accepted, or the ProviderError."""
+    try:
+        return _hand_over_once_or_retried(message, outgoing)
+    except Exception as error:  # noqa: BLE001 - one message's surprise must not stop the others
+        # Only the type: an exception's text may quote the number.
+        logger.error("Message %s could not be handed over: %s", message.pk, type(error).__name__)
+        return ProviderError("error")
+
+
+def _hand_over_once_or_retried(message, outgoing):
     if message.channel == Channel.EMAIL:
         try:
             outgoing.send()
@@ -293,7 +304,7 @@ def _record(message, outcome):
             from messaging.outbox import messages_hand_to_worker
 
             later = now + datetime.timedelta(seconds=backoff_seconds(message.attempts + 2))
-            if _set(message, Message.Status.QUEUED, error_code=code, not_before=later, handed_at=now,
+            if _set(message, Message.Status.QUEUED, error_code=code, not_before=later, handed_at=later,
                     claimed_at=None):
                 messages_hand_to_worker([message.pk], run_after=later)
         return

@@ -194,7 +194,8 @@ def message_queue(volunteer, *, kind, key, template=None, context=None, texts=No
                 volunteer=volunteer, channel=channel, kind=kind, language=language,
                 subject=subject_text, body=body, idempotency_key=key, batch=batch,
                 expires_at=expires_at, not_before=not_before, reply_topic=reply_topic,
-                handed_at=timezone.now(),
+                # When its task becomes due (messaging.recovery).
+                handed_at=max(not_before, timezone.now()) if not_before else timezone.now(),
             )
     except IntegrityError:
         # Queued by a concurrent call under the same key.
@@ -274,7 +275,7 @@ def _queue_chunk(chunk, kind, key_prefix, texts, subject, template, context, bat
             "body": rendered["footer", channel, language].replace(_URL_SLOT, urls[volunteer.pk]),
             "idempotency_key": keys[volunteer.pk], "batch_id": batch.pk if batch else None,
             "expires_at": expires_at, "not_before": not_before, "reply_topic": reply_topic, "created_at": now,
-            "handed_at": now,
+            "handed_at": max(not_before, now) if not_before else now,
         })
     return _insert_new(rows)
 
@@ -298,7 +299,7 @@ def _insert_new(rows):
         Message.objects.bulk_create(messages, ignore_conflicts=True)
         return list(
             Message.objects.filter(idempotency_key__in=[row["idempotency_key"] for row in rows],
-                                   handed_at=rows[0]["handed_at"]).values_list("pk", flat=True)
+                                   created_at=rows[0]["created_at"]).values_list("pk", flat=True)
         )
     from psycopg2.extras import execute_values
 
