@@ -140,6 +140,17 @@ def _pages(world):
         ("door tallies", reverse("admin:canvass_doortally_changelist"), ADMINS, None),
         ("block pauses", reverse("admin:canvass_blockpause_changelist"), ADMINS, None),
         ("block claims", reverse("admin:canvass_blockclaim_changelist"), ADMINS, None),
+        # Every block's path (canvass.states): the zone's funnel and charts,
+        # the dashboard of one's zones, the map's state layer.
+        ("zone A progress", reverse("admin:canvass_zone_progress", args=[a["zone_a"].pk]), ZONE_A, "Zone A"),
+        ("zone progress dashboard", reverse("admin:canvass_zonesnapshot_changelist"), ADMINS, None),
+        ("zone progress dashboard (zone A)", reverse("admin:canvass_zonesnapshot_changelist"), ZONE_A, "Zone A"),
+        ("zone A block states", reverse("canvass:block_states", args=["zone-a"]), ZONE_A, None),
+        ("all block states (zone A block)", reverse("canvass:all_block_states"), ZONE_A, f'"{a["block_a"].pk}":'),
+        # The follow-up list shows first names only (trainings.follow_up).
+        ("zone A follow-up list", reverse("admin:trainings_follow_up", args=[a["zone_a"].pk]), ZONE_A, "Alma"),
+        ("zone A follow-up list (no full name)", reverse("admin:trainings_follow_up", args=[a["zone_a"].pk]),
+         set(), A_NAME),
         ("messages to a segment", reverse("admin:messaging_batch_changelist"), ADMINS, None),
         ("messages to a segment (zone A row)", reverse("admin:messaging_batch_changelist"), ZONE_A, BATCH_A_TEXT),
         ("message to a segment: compose", reverse("admin:messaging_batch_add"), ADMINS, None),
@@ -238,7 +249,7 @@ ORGANIZER_LISTS = {
     "signups.volunteer", "signups.campaign", "signups.auditentry", "signups.pendingchange",
     "zones.zone", "zones.block", "trainings.session", "trainings.topic",
     "canvass.canvassteam", "canvass.doortally", "canvass.blockpause", "canvass.blockclaim",
-    "messaging.batch", "response.alerttemplate",
+    "messaging.batch", "response.alerttemplate", "canvass.zonesnapshot",
 }
 
 
@@ -308,3 +319,15 @@ def test_a_permission_taken_from_a_role_stays_taken_after_migrate(db):
     organizers.permissions.remove(Permission.objects.get(codename="view_unzoned_volunteer"))
     roles_ensure()
     assert not organizers.permissions.filter(codename="view_unzoned_volunteer").exists()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_the_zones_organizer_reveals_a_contact_from_the_follow_up_list(client, world, role):
+    from signups.audit import AuditEntry
+
+    _client_as(client, world, role)
+    volunteer = world["volunteer_a"]
+    response = client.post(reverse("admin:trainings_follow_up", args=[world["zone_a"].pk]), {"reveal": volunteer.pk})
+    revealed = volunteer.phone in response.content.decode()
+    assert revealed == (role in ZONE_A)
+    assert AuditEntry.objects.filter(action="export", subject=f"volunteer:{volunteer.pk}").exists() == revealed
