@@ -125,6 +125,7 @@ def _pages(world):
         ("topics", reverse("admin:trainings_topic_changelist"), ADMINS, None),
         ("canvass teams", reverse("admin:canvass_canvassteam_changelist"), ADMINS, None),
         ("audit log", reverse("admin:signups_auditentry_changelist"), ADMINS, None),
+        ("import a list", reverse("admin:signups_volunteer_import"), ADMINS, None),
         ("users", reverse("admin:auth_user_changelist"), {"superuser"}, None),
         ("groups", reverse("admin:auth_group_changelist"), {"superuser"}, None),
         ("login lockouts", reverse("admin:axes_accessattempt_changelist"), {"superuser"}, None),
@@ -319,6 +320,26 @@ def test_a_permission_taken_from_a_role_stays_taken_after_migrate(db):
     organizers.permissions.remove(Permission.objects.get(codename="view_unzoned_volunteer"))
     roles_ensure()
     assert not organizers.permissions.filter(codename="view_unzoned_volunteer").exists()
+
+
+@pytest.mark.parametrize("role, allowed", [("organizer_a", True), ("trainer", False)])
+def test_an_organizer_can_import_a_list_and_a_trainer_cannot(client, world, role, allowed):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from signups.importing.models import ImportJob
+
+    _client_as(client, world, role)
+    content = "Nombre,Teléfono,Dirección\r\nNueva Vecina,215-555-0199,1101 S 9th St\r\n".encode()
+    response = client.post(reverse("admin:signups_volunteer_import"),
+                           {"file": SimpleUploadedFile("list.csv", content)})
+    if allowed:
+        assert response.status_code == 302
+        assert response["Location"].startswith("/admin/signups/volunteer/import/")
+    else:
+        # The admin turns a trainer away (to its login page) before the view.
+        assert response.status_code in (302, 403)
+        assert "/import/" not in response.get("Location", "").split("?")[0]
+    assert ImportJob.objects.exists() == allowed
 
 
 @pytest.mark.parametrize("role", ROLES)
