@@ -34,6 +34,7 @@ from trainings.services import (
     attendance_undo,
     session_mark_done,
 )
+from trainings.services.attendance import check_in_first_time, check_in_lookup
 from trainings.views.roster import roster_fill, roster_rows, walk_in_form_html
 
 
@@ -191,18 +192,32 @@ def checkin(request, pk):
         session = _trainer_session(request, pk)
         return _answer(request, session, ok=False, message=_form_error(form), code="invalid", status=400)
     # Only someone on this session's list (a walk-in goes through the
-    # walk-in form), of one of this trainer's sessions: the session, the
-    # trainer check and the person in one query.
-    registration = (
-        Registration.objects.filter(
-            session_id=pk, session__trainers=request.user, volunteer_id=form.cleaned_data["volunteer"]
+    # walk-in form), of one of this trainer's sessions.
+    found = check_in_lookup(session_id=pk, volunteer_id=form.cleaned_data["volunteer"], trainer=request.user)
+    if found is None:
+        raise Http404
+    status, name = found
+    message = gettext("{name} is checked in.").format(name=name)
+    if status == Session.Status.SCHEDULED:
+        # The common tap: one statement (trainings.services.attendance).
+        counts = check_in_first_time(
+            session_id=pk, volunteer_id=form.cleaned_data["volunteer"], nonce=form.cleaned_data["nonce"],
+            at=form.cleaned_data["at"], by=request.user,
         )
+        if counts is not None:
+            if _wants_json(request):
+                return JsonResponse({
+                    "ok": True, "code": "ok", "message": message,
+                    "nonce": str(form.cleaned_data["nonce"]), "counts": counts,
+                })
+            messages.success(request, message)
+            return redirect("trainings:roster", pk)
+    # A replay, a person checked in already, a session done or cancelled.
+    registration = (
+        Registration.objects.filter(session_id=pk, volunteer_id=form.cleaned_data["volunteer"])
         .select_related("session", "volunteer")
-        .only("session_id", "volunteer_id", "session__status", "volunteer__name")
         .first()
     )
-    if registration is None:
-        raise Http404
     session, volunteer = registration.session, registration.volunteer
     try:
         attendance = attendance_record(
