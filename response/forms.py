@@ -10,6 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from response.models import AlertTemplate, Incident, IncidentKind, Verification
 from response.places import address_block, intersection_blocks
 
+def _phone_sized(form):
+    """Big boxes for thumbs: Bootstrap's form-control on every text box."""
+    for field in form.fields.values():
+        if not isinstance(field.widget, (forms.RadioSelect, forms.HiddenInput)):
+            field.widget.attrs.setdefault("class", "form-control form-control-lg")
+
+
 NO_PEOPLE = _("Never type names, license plates of private cars or addresses of people.")
 
 
@@ -39,6 +46,7 @@ class IncidentForm(forms.Form):
     def __init__(self, *args, blocks, **kwargs):
         super().__init__(*args, **kwargs)
         self.blocks = blocks
+        _phone_sized(self)
 
     def clean(self):
         data = super().clean()
@@ -65,7 +73,13 @@ class IncidentForm(forms.Form):
         return data
 
 
-class TextsForm(forms.Form):
+class PhoneSizedForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _phone_sized(self)
+
+
+class TextsForm(PhoneSizedForm):
     text_en = forms.CharField(label=_("Message (English)"), max_length=600,
                               widget=forms.Textarea(attrs={"rows": 4, "maxlength": 600}))
     text_es = forms.CharField(label=_("Message (Spanish)"), max_length=600,
@@ -98,7 +112,7 @@ class ClosingForm(TextsForm):
                                 initial=Incident.Closing.ALL_CLEAR)
 
 
-class VerifierReportForm(forms.Form):
+class VerifierReportForm(PhoneSizedForm):
     report = forms.ChoiceField(
         label=_("What did you see?"), widget=forms.RadioSelect,
         choices=[(Verification.Report.CONFIRMED, _("It is happening: I saw it")),
