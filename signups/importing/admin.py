@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -342,8 +342,3 @@ def refused_view(request, pk):
     response = HttpResponse(refused_csv(kept), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="refused-rows-{job.pk}.csv"'
     return response
-
-
-def import_link(request):
-    """For the volunteer list's button."""
-    return reverse("admin:signups_volunteer_import") if can_import(request.user) else ""

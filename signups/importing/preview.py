@@ -266,8 +266,7 @@ def _row_plan(number, answers, *, scope, places, picks, forgotten, by_phone, by_
     lists = {"contact_methods": [], "ways_to_help": [], "weekend_availability": []}
     replacing = _merge_answers(
         simulated, fields, lists,
-        by_phone=owner_by_phone if owner_by_phone is not simulated else None,
-        by_email=owner_by_email if owner_by_email is not simulated else None,
+        by_phone=owner_by_phone, by_email=owner_by_email,
     )
     # Simulated on a copy; later rows for this person see the result.
     for key in [k for k, v in by_phone.items() if v is existing]:

@@ -6,8 +6,6 @@ a larger one by the worker (importing.tasks), the page showing its
 progress. Either way the same functions below run.
 """
 
-import logging
-
 from django.conf import settings
 from django.db import IntegrityError, connection, connections, transaction
 from django.utils import timezone
@@ -21,8 +19,6 @@ from signups.importing.reading import ImportFileError, table_read
 from signups.models import Volunteer, message_kinds_by_default
 from signups.services import volunteer_upsert
 from zones.services import block_get_or_create
-
-logger = logging.getLogger(__name__)
 
 # Up to this many rows, the preview and the import run in the request.
 INLINE_ROWS = 500
