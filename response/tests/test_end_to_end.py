@@ -4,6 +4,7 @@ link, the second person's approval, the alert with its validity period,
 the delivery callbacks, and the all-clear to the same numbers."""
 
 import datetime
+import logging
 import re
 import uuid
 
@@ -35,7 +36,8 @@ def _client_of(user):
     return client
 
 
-def test_a_report_goes_to_verified_alert_and_all_clear_through_the_worker(site, twilio_fake, settings):
+def test_a_report_goes_to_verified_alert_and_all_clear_through_the_worker(site, twilio_fake, settings, caplog):
+    caplog.set_level(logging.DEBUG)
     settings.QUIET_HOURS = "00:00-23:59"  # the alert goes through them
     zone, blocks = zone_with_street()
     responders = [responder(blocks[n], language="es" if n % 2 else "en") for n in range(6)]
@@ -95,6 +97,12 @@ def test_a_report_goes_to_verified_alert_and_all_clear_through_the_worker(site, 
     cleared = {r["To"] for r in twilio_fake.requests if r.get("Body", "").startswith(("All clear", "Todo en orden"))}
     assert cleared == alerted
     assert not Incident.objects.get(pk=incident.pk).is_open
+    # Nothing of it in the logs: no number, no words, no link's secret.
+    logged = caplog.text
+    assert "Messages.json" in logged  # the loopback Twilio's own access log was heard
+    secret = path.rstrip("/").rsplit("/", 1)[-1]
+    assert not [p for p in expected if p in logged or p[-10:] in logged]
+    assert "bakery" not in logged and "Stay inside" not in logged and secret not in logged
 
 
 def test_an_alert_not_handed_over_within_its_time_is_dropped(site, twilio_fake):
