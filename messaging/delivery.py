@@ -22,6 +22,7 @@ import logging
 import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -134,7 +135,9 @@ def outgoing_for(message, *, now=None):
         outgoing.to = f"whatsapp:{phone}"
         outgoing.content_sid = whatsapp_template_for(message)
         if outgoing.content_sid:
-            outgoing.content_variables = {"1": message.body}
+            # WhatsApp refuses a template variable holding a line break
+            # or a run of spaces (Meta's error 132018).
+            outgoing.content_variables = {"1": " ".join(message.body.split())}
     return outgoing
 
 
@@ -155,7 +158,7 @@ def email_for(message):
     headers = {
         # The same Message-ID each time: an email a killed worker may have
         # sent already, sent again, is one email to the recipient's mailbox.
-        "Message-ID": f"<rz-message-{message.pk}@{settings.SITE_URL.split('://')[-1].split('/')[0].split(':')[0]}>",
+        "Message-ID": f"<rz-message-{message.pk}@{urlsplit(settings.SITE_URL).hostname or 'localhost'}>",
     }
     if message.kind != Kind.TRANSACTIONAL and message.volunteer_id:
         headers.update(unsubscribe_headers(message, recipient))

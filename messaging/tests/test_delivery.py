@@ -137,7 +137,8 @@ def test_whatsapp_goes_to_the_whatsapp_address_with_the_kinds_template(twilio_fa
     [request] = twilio_fake.requests
     assert request["To"] == f"whatsapp:{person.phone}"
     assert request["ContentSid"] == "HX" + "1" * 32
-    assert json.loads(request["ContentVariables"])["1"].startswith("Reunión el sábado")
+    variable = json.loads(request["ContentVariables"])["1"]
+    assert variable.startswith("Reunión el sábado Resistance Zone.") and "\n" not in variable
     assert "Body" not in request
 
 

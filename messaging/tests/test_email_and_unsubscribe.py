@@ -37,6 +37,7 @@ def test_news_by_email_carries_one_click_unsubscribe(settings):
     assert https.startswith(f"<{settings.SITE_URL}/es/unsubscribe/")
     assert mailto == "<mailto:unsubscribe@zone.example.org?subject=unsubscribe>"
     assert "Cambia qué mensajes recibes" in sent.body
+    assert sent.extra_headers["Message-ID"].startswith("<rz-message-")
 
 
 def test_an_email_the_person_asked_for_has_no_unsubscribe_header():
