@@ -70,3 +70,24 @@ def test_someone_forgotten_twice_erases_cleanly(organizer):
     again = VolunteerFactory(phone="+12155550189", email="", block=None)
     volunteer_erase(volunteer=again, user=organizer)
     assert ForgottenContact.objects.count() == 1
+
+
+def test_the_preview_page_costs_the_same_for_3_rows_or_60(admin_client, zone):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from signups.tests.importing.conftest import job_url, preview_file
+    from signups.tests.importing.files import many_rows
+
+    def queries(job):
+        admin_client.get(job_url(job))
+        with CaptureQueriesContext(connection) as captured:
+            page = admin_client.get(job_url(job), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        return len(captured), page
+
+    small, _page = queries(preview_file(admin_client, csv_bytes(many_rows(3))))
+    large, page = queries(preview_file(admin_client, csv_bytes(many_rows(60, start=100))))
+    assert "Vecina 159" in page
+    # The job (one query; its rows come from the kept file), the session and
+    # user, and the admin's page: never a query per row.
+    assert large == small
