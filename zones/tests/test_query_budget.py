@@ -93,8 +93,9 @@ def test_the_map_page_of_a_zone_costs_the_same_queries_for_10_or_1000_blocks(
     residents(blocks(rows, zone=pilot))
     cold_caches()
     # 1 session, 2 user, 3 OTP device, 4 the zone (404 unless the
-    # organizer's), 5 its coverage summary.
-    with django_assert_num_queries(5):
+    # organizer's), 5 its coverage summary, 6-7 the canvass teams on its
+    # blocks today (assigned, claimed: zones.views._blocks_taken_today).
+    with django_assert_num_queries(7):
         response = organizer_client.get(reverse("zones:map", args=["pilot"]))
     assert response.context["summary"].blocks == rows
 
