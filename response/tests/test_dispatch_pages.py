@@ -123,3 +123,9 @@ def test_the_link_page_takes_any_input_without_an_error(client, world):
     path = re.search(r"https?://[^/]+(/\S+/respond/[^/]+/)", answer).group(1)
     assert client.post(path, {"report": "whatever", "seen_time": "99:99"}).status_code == 200
     assert not Incident.objects.get(pk=world["incident"].pk).is_verified
+
+
+def test_a_verifiers_link_is_logged_without_its_secret():
+    from signups.log_redaction import redact_secret_paths
+
+    assert redact_secret_paths("GET /es/respond/abc-DEF_123/ HTTP/1.1") == "GET /es/respond/[token]/ HTTP/1.1"
