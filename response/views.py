@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from messaging.models import Channel
 from messaging.outbox import message_footer
+from messaging.segments import sms_segments
 from response.access import incidents_for, is_dispatch_staff, zones_for
 from response.decisions import alert_refusal, delivery_counts, incident_approve, incident_close
 from response.forms import ClosingForm, IncidentForm, TextsForm, VerifierReportForm, _time_today
@@ -101,6 +102,16 @@ def _footers():
             for lang in ("en", "es")}
 
 
+def _with_counts(form, footers):
+    """Each text box's SMS count as the page is sent (messaging.segments,
+    the footer included); the script keeps it current while typing."""
+    for name in ("text_en", "text_es"):
+        body = (form[name].value() or "").rstrip()
+        footer = footers[f"footer_{name[-2:]}"]
+        form.fields[name].sms_count = sms_segments(f"{body}\n{footer}" if body else footer)
+    return form
+
+
 @dispatcher_required
 def incident_page(request, pk, *, alert_form=None, closing_form=None):
     incident = _incident_for(request, pk)
@@ -114,16 +125,18 @@ def incident_page(request, pk, *, alert_form=None, closing_form=None):
     delivery = delivery_counts([incident.alert_batch_id, incident.closing_batch_id])
     refusal = alert_refusal(incident, request.user) if incident.is_open else None
     template_id = request.GET.get("template") if request.GET.get("template", "").isdigit() else None
+    footers = _footers()
+    alert_form = alert_form or TextsForm.from_template(AlertTemplate.Purpose.ALERT, prefix="alert",
+                                                       template_id=template_id, incident=incident)
+    closing_form = closing_form or ClosingForm.from_template(AlertTemplate.Purpose.ALL_CLEAR, prefix="close",
+                                                             incident=incident)
     return render(request, "response/incident.html", {
         "incident": incident, "counts": counts, "timeline": timeline(incident),
         "alert_delivery": delivery.get(incident.alert_batch_id), "closing_delivery": delivery.get(incident.closing_batch_id),
         "refusal": refusal,
-        "alert_form": alert_form or TextsForm.from_template(AlertTemplate.Purpose.ALERT, prefix="alert",
-                                                            template_id=template_id, incident=incident),
-        "closing_form": closing_form or ClosingForm.from_template(AlertTemplate.Purpose.ALL_CLEAR, prefix="close",
-                                                                  incident=incident),
+        "alert_form": _with_counts(alert_form, footers), "closing_form": _with_counts(closing_form, footers),
         "templates": list(AlertTemplate.objects.filter(purpose=AlertTemplate.Purpose.ALERT)),
-        **_footers(),
+        **footers,
     })
 
 

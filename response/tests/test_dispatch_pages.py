@@ -129,3 +129,17 @@ def test_a_verifiers_link_is_logged_without_its_secret():
     from signups.log_redaction import redact_secret_paths
 
     assert redact_secret_paths("GET /es/respond/abc-DEF_123/ HTTP/1.1") == "GET /es/respond/[token]/ HTTP/1.1"
+
+
+def test_the_alert_box_shows_its_sms_count_with_the_footer_before_any_script(client, world):
+    from messaging.segments import sms_segments
+
+    incident = world["incident"]
+    Incident.objects.filter(pk=incident.pk).update(confirmed_at=timezone.now())
+    AlertTemplate.objects.create(name="ICE", text_en="ICE near the {block}.", text_es="ICE cerca de la {block}.")
+    login_with_otp(client, staff("disp2", group="Dispatcher", zone=world["zone"]))
+    response = client.get(reverse("response:incident", args=[incident.pk]))
+    page = response.content.decode()
+    footer = response.context["footer_en"]
+    expected = sms_segments("ICE near the 1000 block of S 9th St.\n" + footer)
+    assert f"with the footer: {expected.characters} characters, {expected.segments} segment(s)" in page
