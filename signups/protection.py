@@ -88,6 +88,9 @@ def _contact_keys(request, scope):
     return [f"rz:rate:{scope}:contact:{_digest(contact)}" for contact in sorted(contacts)]
 
 
+_UNREAD = object()
+
+
 class Window:
     """A fixed counting window that opens at the first post and closes
     RATE_LIMIT_WINDOW seconds later, whatever happens in between.
@@ -100,12 +103,13 @@ class Window:
     5 min 53 s into a 10-minute window. Here a rewritten lifetime can only
     outlive its window, never reopen it, and touch() puts the end back."""
 
-    def __init__(self, key, *, now=None, start=None):
+    def __init__(self, key, *, now=None, start=_UNREAD):
         self.key = key
         self.length = settings.RATE_LIMIT_WINDOW
         now = time.time() if now is None else now
-        # `start`: read already, with other windows' (Window.open_many).
-        if start is None:
+        # `start`: read already (None: not there), with other windows'
+        # (Window.open_many).
+        if start is _UNREAD:
             start = cache.get(f"{key}:start")
         if start is None:
             start = int(now)
