@@ -94,28 +94,29 @@ def _team_block_of_today(*, user, block_id, team_id, day):
     """(team id, whether the block is the team's by a claim) for a block the
     canvasser may tally, or a refusal: assigned or claimed counts, and a
     pause does not refuse taps already made at the door. One query."""
-    row = (
+    rows = list(
         teams_of_today(user=user, day=day)
         .filter(pk=team_id if isinstance(team_id, int) else None)
         .annotate(
             assigned=Exists(CanvassTeam.blocks.through.objects.filter(canvassteam_id=OuterRef("pk"), block_id=block_id)),
             claimed=Exists(BlockClaim.objects.filter(team_id=OuterRef("pk"), block_id=block_id, day=day)),
         )
-        .values_list("pk", "assigned", "claimed")
-        .first()
+        .order_by()  # one row at most: no sort, no join for the ordering
+        .values_list("pk", "assigned", "claimed")[:1]
     )
-    if row is None:
+    if not rows:
         raise CanvassError(gettext("This team is not yours today."), "not_your_team")
-    team_pk, assigned, claimed = row
+    team_pk, assigned, claimed = rows[0]
     if not (assigned or claimed):
         raise CanvassError(gettext("This block is not one of your team's blocks today."), "not_your_block")
     return team_pk, claimed
 
 
 def _tally_of(*, block_id, team_id, day):
-    tally = DoorTally.objects.filter(block_id=block_id, team_id=team_id, day=day).first()
-    if tally is not None:
-        return tally
+    try:
+        return DoorTally.objects.get(block_id=block_id, team_id=team_id, day=day)
+    except DoorTally.DoesNotExist:
+        pass
     try:
         with transaction.atomic():
             return DoorTally.objects.create(block_id=block_id, team_id=team_id, day=day)
