@@ -6,7 +6,6 @@ import re
 
 from django.db.models import Q
 
-from zones.models import Block
 from zones.services import address_place
 from zones.streets import normalize_street
 
