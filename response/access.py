@@ -52,9 +52,14 @@ def zones_for(user):
 
 
 def dispatchers_of(zone):
-    """The staff to page about an incident of `zone`: its dispatchers."""
+    """The staff to page about an incident of `zone`: its dispatchers; its
+    organizers when it has none; superusers for a block of no zone."""
     from django.contrib.auth import get_user_model
 
-    return get_user_model().objects.filter(
-        is_active=True, groups__name=DISPATCHER, dispatch_zones__zone=zone,
-    ).distinct()
+    users = get_user_model().objects.filter(is_active=True)
+    if zone is None:
+        return users.filter(is_superuser=True)
+    dispatchers = users.filter(groups__name=DISPATCHER, dispatch_zones__zone=zone).distinct()
+    if dispatchers.exists():
+        return dispatchers
+    return users.filter(groups__name=ORGANIZER, organized_zones=zone).distinct()

@@ -189,6 +189,19 @@ def test_an_incident_open_six_hours_pages_its_dispatchers_once(world):
     assert {m.staff_user for m in pages} == {world["dispatcher"], world["second"]}
 
 
+def test_a_zone_without_dispatchers_pages_its_organizers(world):
+    from response.models import DispatcherZone
+
+    incident = _open(world)
+    DispatcherZone.objects.all().delete()
+    organizer = staff("org", group="Organizer", zone=world["zone"])
+    staff("org-elsewhere", group="Organizer")
+    Incident.objects.filter(pk=incident.pk).update(opened_at=timezone.now() - datetime.timedelta(hours=7))
+    assert incidents_page_stale() == 1
+    pages = Message.objects.filter(idempotency_key__startswith=f"incident-open-6h:{incident.pk}:")
+    assert [m.staff_user for m in pages] == [organizer]
+
+
 def test_details_are_erased_thirty_days_after_closing_and_the_counts_stay(world, settings):
     incident = _open(world)
     _confirm(world, incident)
