@@ -76,15 +76,21 @@ def test_an_organizer_taken_out_of_the_organizer_group_loses_the_admin_at_the_ne
         assert "/login/" in response.headers["Location"]
 
 
-def test_a_deactivated_trainer_is_logged_out_at_the_next_request_on_both(a_b, key_prefix):
-    a, b = a_b
+def _trainer_on_their_roster(a_b, address):
+    """A trainer logged in on A whose roster both instances have served
+    twice (the second time from the kept identity and page)."""
     trainer = staff_with_app()
-    session = _today_session(trainers=[trainer])
-    roster = f"/en/trainer/sessions/{session.pk}/"
-    browser = Browser("192.0.2.111")
-    browser.log_in(a, trainer)
+    roster = f"/en/trainer/sessions/{_today_session(trainers=[trainer]).pk}/"
+    browser = Browser(address)
+    browser.log_in(a_b[0], trainer)
     for _ in range(2):
         assert [r.status_code for r in _on_both(browser, a_b, roster)] == [200, 200]
+    return trainer, browser, roster
+
+
+def test_a_deactivated_trainer_is_logged_out_at_the_next_request_on_both(a_b, key_prefix):
+    a, b = a_b
+    trainer, browser, roster = _trainer_on_their_roster(a_b, "192.0.2.111")
 
     with shared_cache(key_prefix):
         trainer.is_active = False
@@ -97,13 +103,7 @@ def test_a_deactivated_trainer_is_logged_out_at_the_next_request_on_both(a_b, ke
 
 def test_a_deleted_authenticator_stops_verifying_the_session_at_the_next_request_on_both(a_b, key_prefix):
     a, b = a_b
-    trainer = staff_with_app()
-    session = _today_session(trainers=[trainer])
-    roster = f"/en/trainer/sessions/{session.pk}/"
-    browser = Browser("192.0.2.112")
-    browser.log_in(a, trainer)
-    for _ in range(2):
-        assert [r.status_code for r in _on_both(browser, a_b, roster)] == [200, 200]
+    trainer, browser, roster = _trainer_on_their_roster(a_b, "192.0.2.112")
 
     with shared_cache(key_prefix):
         TOTPDevice.objects.filter(user=trainer).delete()  # the phone was stolen
