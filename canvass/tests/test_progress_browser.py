@@ -18,6 +18,26 @@ from zones.tests.factories import BlockFactory, ZoneFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+# Where on the map (CSS pixels from its corner) the canvas has a pixel of
+# the colour [r, g, b], or null.
+PIXEL_OF = """(rgb) => {
+  const canvas = document.querySelector("#zone-map canvas");
+  const ratio = canvas.width / canvas.clientWidth;
+  const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+  const mapBox = document.getElementById("zone-map").getBoundingClientRect();
+  const canvasBox = canvas.getBoundingClientRect();
+  for (let i = 0; i < data.length; i += 4) {
+    if (Math.abs(data[i] - rgb[0]) < 8 && Math.abs(data[i + 1] - rgb[1]) < 8 && Math.abs(data[i + 2] - rgb[2]) < 8 && data[i + 3] > 200) {
+      const x = (i / 4) % canvas.width, y = Math.floor(i / 4 / canvas.width);
+      const cssX = x / ratio + canvasBox.left - mapBox.left, cssY = y / ratio + canvasBox.top - mapBox.top;
+      const underZoomButtons = cssX < 60 && cssY < 110;
+      if (!underZoomButtons && cssX > 2 && cssY > 2 && cssX < mapBox.width - 2 && cssY < mapBox.height - 2) { return [cssX + 1, cssY + 2]; }
+    }
+  }
+  return null;
+}"""
+
+
 @pytest.fixture
 def canvassed_zone():
     zone = ZoneFactory(slug="pilot", name_en="Pilot")
@@ -52,6 +72,15 @@ def test_the_map_switches_to_the_canvass_state_layer(live_server, organizer_page
     page.wait_for_selector("text=Blocks colored by Canvass state.")
     legend = page.locator("#zone-map-legend li").all_inner_texts()
     assert [text.strip() for text in legend][:3] == ["Not visited", "Visited", "Has sign-ups"]
+    # The lines are recoloured: the unvisited block is grey now.
+    page.wait_for_timeout(300)  # fitBounds animation
+    assert page.evaluate(PIXEL_OF, [0x9E, 0x9E, 0x9E]) is not None
+    # A tapped block's popup names its state too.
+    x, y = page.evaluate(PIXEL_OF, [0xEF, 0x6C, 0x00])  # the knocked block, with a sign-up
+    box = page.locator("#zone-map").bounding_box()
+    page.mouse.click(box["x"] + x, box["y"] + y)
+    page.wait_for_selector(".leaflet-popup-content")
+    assert "Has sign-ups" in page.locator(".leaflet-popup-content").inner_text()
     page.check("input[value='coverage']")
     assert page.locator("#zone-map-legend li").first.inner_text().strip() == "No trained neighbor"
     assert page.errors == []

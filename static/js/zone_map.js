@@ -58,6 +58,9 @@
     return node;
   }
 
+  // The layer the switch shows now (null: coverage), for the popups.
+  var shownLayer = null;
+
   function popup(properties) {
     // Built with DOM nodes, not HTML strings: street names are data.
     var box = document.createElement("div");
@@ -65,6 +68,10 @@
     if (properties.cross_streets) { box.appendChild(text("div", properties.cross_streets)); }
     if (properties.zone) { box.appendChild(text("div", interpolate(gettext("Zone: %(zone)s"), { zone: properties.zone }, true))); }
     box.appendChild(text("div", properties.level_label));
+    // The block's state too while the state layer is shown.
+    if (shownLayer && shownLayer.labels[shownLayer.states[String(properties.id)]]) {
+      box.appendChild(text("div", shownLayer.labels[shownLayer.states[String(properties.id)]]));
+    }
     box.appendChild(text("div", interpolate(gettext("Residents signed up: %(count)s"), { count: properties.residents }, true)));
     box.appendChild(text("div", interpolate(gettext("Trained: %(count)s"), { count: properties.trained }, true)));
     var base = element.dataset.volunteersUrl;
@@ -110,8 +117,9 @@
         })
         .then(function (body) {
           var colors = {};
-          body.legend.forEach(function (entry) { colors[entry[0]] = entry[2]; });
-          return { states: body.states, colors: colors, legend: body.legend };
+          var labels = {};
+          body.legend.forEach(function (entry) { colors[entry[0]] = entry[2]; labels[entry[0]] = entry[1]; });
+          return { states: body.states, colors: colors, labels: labels, legend: body.legend };
         });
       loaded[url] = ready;
       ready.then(function (layerData) {
@@ -136,10 +144,9 @@
       function weight() { return map.getZoom() >= 16 ? 7 : map.getZoom() >= 15 ? 4 : 2; }
       // The colouring chosen in the layer switch: coverage (the GeoJSON's
       // own level), or another layer's value per block id, fetched once.
-      var chosen = null;
       function style(feature) {
         var color = COLORS[feature.properties.level] || "#555";
-        if (chosen) { color = chosen.colors[chosen.states[String(feature.properties.id)]] || "#555"; }
+        if (shownLayer) { color = shownLayer.colors[shownLayer.states[String(feature.properties.id)]] || "#555"; }
         return { color: color, weight: weight(), opacity: 0.9, lineCap: "round" };
       }
       var layer = L.geoJSON(data, {
@@ -149,7 +156,7 @@
         }
       }).addTo(map);
       map.on("zoomend", function () { layer.setStyle(style); });
-      layerSwitch(function (next) { chosen = next; layer.setStyle(style); });
+      layerSwitch(function (next) { shownLayer = next; layer.setStyle(style); });
       var count = data.features.length;
       if (count) { map.fitBounds(layer.getBounds(), { padding: [12, 12] }); }
       status.textContent = interpolate(
