@@ -50,7 +50,8 @@ class ZoneSnapshot(models.Model):
     class Meta:
         app_label = "canvass"
         verbose_name = _("zone progress snapshot")
-        verbose_name_plural = _("zone progress snapshots")
+        # The admin index entry of the dashboard (canvass.progress_admin).
+        verbose_name_plural = _("zone progress")
         ordering = ["zone", "day"]
         constraints = [models.UniqueConstraint(fields=["zone", "day"], name="zone_snapshot_one_per_zone_day")]
 
