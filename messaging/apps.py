@@ -8,11 +8,8 @@ class MessagingConfig(AppConfig):
 
     def ready(self):
         from messaging import checks  # noqa: F401 (registers the deploy check)
+        from messaging.retention import messages_forget
+        from signups.retention import erase_step_register
 
-        # The one-time link of a pending change (signups.pending) goes out
-        # as a message; signups may not import messaging, so it is told here
-        # (messaging.pending_changes, issue #13 M2a: please keep).
-        from messaging.pending_changes import pending_change_confirmation_queue
-        from signups.pending import pending_change_sender_register
-
-        pending_change_sender_register(pending_change_confirmation_queue)
+        # Forgetting a person blanks their messages' texts at once.
+        erase_step_register(messages_forget)

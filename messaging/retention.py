@@ -21,3 +21,15 @@ def message_bodies_erase(*, now=None):
         .exclude(status__in=[Message.Status.QUEUED, Message.Status.SENDING])
         .update(body="", subject="", body_erased_at=now)
     )
+
+
+def messages_forget(*, volunteer):
+    """A forget-me step (signups.retention.volunteer_erase): the person's
+    messages lose their words at once, and those not yet sent are not sent.
+    The rows stay, without them, for the delivery counts."""
+    now = timezone.now()
+    messages = Message.objects.filter(volunteer=volunteer)
+    messages.filter(status__in=[Message.Status.QUEUED, Message.Status.SENDING]).update(
+        status=Message.Status.DROPPED, error_code="forgotten", failed_at=now,
+    )
+    messages.filter(body_erased_at__isnull=True).update(body="", subject="", body_erased_at=now)

@@ -88,3 +88,14 @@ def test_texts_are_blanked_after_message_body_days(settings):
     assert (old.body, old.subject, old.status) == ("", "", Message.Status.SENT)
     assert old.body_erased_at is not None
     assert new.body.startswith("Hola")
+
+
+def test_forgetting_a_person_blanks_their_messages_and_stops_the_unsent(sms_outbox):
+    from signups.retention import volunteer_erase
+
+    person = VolunteerFactory()
+    message = _message(person, "forget")
+    volunteer_erase(volunteer=person, user=None)
+    message.refresh_from_db()
+    assert (message.volunteer_id, message.body, message.status) == (None, "", Message.Status.DROPPED)
+    assert message.body_erased_at is not None
