@@ -47,6 +47,9 @@ class AuditEntry(models.Model):
         EXPORT = "export", _("Exported")
         ERASE = "erase", _("Erased on request")
         IMPORT = "import", _("Imported from a file")
+        # One person's phone or email shown to a staff member who asked
+        # for it (the follow-up list shows first names only).
+        REVEAL = "reveal", _("Contact shown")
 
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(

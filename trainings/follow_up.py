@@ -196,7 +196,7 @@ def follow_up_reveal(*, user, zone, volunteer_id):
         return None
     person = Volunteer.objects.only("name", "phone", "email", "language", "block").get(pk=person.pk)
     AuditEntry.objects.create(
-        actor=user, actor_name=user.get_username(), action=AuditEntry.Action.EXPORT,
+        actor=user, actor_name=user.get_username(), action=AuditEntry.Action.REVEAL,
         model="signups.volunteer", object_id=str(person.pk), subject=f"volunteer:{person.pk}", row_count=1,
         detail="contact revealed on the follow-up list",
     )

@@ -102,7 +102,7 @@ def test_a_reveal_shows_one_persons_contact_and_is_audited(organizer_client, org
     body = organizer_client.post(url, {"reveal": person.pk}).content.decode()
     assert person.phone in body and person.email in body
     assert other.phone not in body
-    entry = AuditEntry.objects.get(action=AuditEntry.Action.EXPORT)
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.REVEAL)
     assert (entry.actor, entry.subject, entry.row_count) == (organizer, f"volunteer:{person.pk}", 1)
     assert person.phone not in entry.detail
 
@@ -114,7 +114,7 @@ def test_nobody_outside_the_list_is_revealed(organizer_client, zone):
     for person in (elsewhere, done):
         body = organizer_client.post(url, {"reveal": person.pk}).content.decode()
         assert person.phone not in body
-    assert not AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT).exists()
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.REVEAL).exists()
     assert organizer_client.post(url, {"reveal": "x'; drop"}).status_code == 200
 
 
