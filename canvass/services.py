@@ -7,7 +7,7 @@ import uuid
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, F, OuterRef
+from django.db.models import Count, F
 from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +23,7 @@ from canvass.models import (
     claim_duration,
     pause_duration,
 )
+from canvass.taps import tap_counted, tap_counted_in_one_statement, tap_rights
 from signups.models import Volunteer
 from zones.models import Block
 
@@ -91,25 +92,19 @@ def claimable_blocks(*, user, day, now=None):
 
 
 def _team_block_of_today(*, user, block_id, team_id, day):
-    """(team id, whether the block is the team's by a claim) for a block the
-    canvasser may tally, or a refusal: assigned or claimed counts, and a
-    pause does not refuse taps already made at the door. One query."""
-    rows = list(
-        teams_of_today(user=user, day=day)
-        .filter(pk=team_id if isinstance(team_id, int) else None)
-        .annotate(
-            assigned=Exists(CanvassTeam.blocks.through.objects.filter(canvassteam_id=OuterRef("pk"), block_id=block_id)),
-            claimed=Exists(BlockClaim.objects.filter(team_id=OuterRef("pk"), block_id=block_id, day=day)),
-        )
-        .order_by()  # one row at most: no sort, no join for the ordering
-        .values_list("pk", "assigned", "claimed")[:1]
-    )
-    if not rows:
+    """Whether the block is the team's by a claim, for a block the canvasser
+    may tally, or a refusal: only a canvasser (code "not_canvasser", which
+    the views answer with 403), on a team of theirs of the day, on a block
+    assigned to it or claimed by it; a pause does not refuse taps already
+    made at the door. One query (canvass.taps)."""
+    rights = tap_rights(user=user, block_id=block_id, team_id=team_id, day=day)
+    if not rights.canvasser:
+        raise CanvassError(gettext("Only canvassers tally."), "not_canvasser")
+    if not rights.team_of_today:
         raise CanvassError(gettext("This team is not yours today."), "not_your_team")
-    team_pk, assigned, claimed = rows[0]
-    if not (assigned or claimed):
+    if not (rights.assigned or rights.claimed):
         raise CanvassError(gettext("This block is not one of your team's blocks today."), "not_your_block")
-    return team_pk, claimed
+    return rights.claimed
 
 
 def _tally_of(*, block_id, team_id, day):
@@ -171,8 +166,11 @@ def tally_increment(*, user, block_id, team_id, field, delta, increment_id, made
     for `day` (today). Applied once per `increment_id` (made by the phone): a
     replay answers with the tally unchanged. Counts never go below zero.
     Refuses (CanvassError) a counter that does not exist, a team or block
-    that is not the canvasser's today. A tally keeps the team's claim of the
-    block alive. Returns (tally, applied)."""
+    that is not the canvasser's today, and anyone not a canvasser. A tally
+    keeps the team's claim of the block alive. Returns (tally, applied).
+
+    Two statements on PostgreSQL (canvass.taps): the rights, then the tap
+    recorded and counted. SQLite (the demo) writes through the ORM."""
     now = now or timezone.now()
     day = day or timezone.localdate(now)
     if field not in TALLY_FIELDS:
@@ -184,8 +182,21 @@ def tally_increment(*, user, block_id, team_id, field, delta, increment_id, made
     if delta not in (1, -1):
         raise CanvassError(gettext("A tap adds or takes away one."), "bad_delta")
     increment_id = _parse_id(increment_id)
-    team_pk, claimed = _team_block_of_today(user=user, block_id=block_id, team_id=team_id, day=day)
-    tally = _tally_of(block_id=block_id, team_id=team_pk, day=day)
+    claimed = _team_block_of_today(user=user, block_id=block_id, team_id=team_id, day=day)
+    made_at = _made_at(made_at, now)
+    if tap_counted_in_one_statement():
+        # The common tap: one statement (canvass.taps); the day's first
+        # tap on the block makes its tally first.
+        tap = {"block_id": block_id, "team_id": team_id, "day": day, "field": field, "delta": delta,
+               "increment_id": increment_id, "made_at": made_at, "user": user, "now": now,
+               "claim_until": now + claim_duration()}
+        counted = tap_counted(**tap)
+        if counted is None:
+            _tally_of(block_id=block_id, team_id=team_id, day=day)
+            counted = tap_counted(**tap)
+        columns, applied = counted
+        return DoorTally(**columns), applied
+    tally = _tally_of(block_id=block_id, team_id=team_id, day=day)
 
     def add():
         # F(): two phones tapping the same block add up; neither overwrites
@@ -193,7 +204,7 @@ def tally_increment(*, user, block_id, team_id, field, delta, increment_id, made
         DoorTally.objects.filter(pk=tally.pk).update(**{field: Greatest(F(field) + delta, 0)}, updated_at=now)
 
     applied = _applied_once(
-        increment_id=increment_id, tally=tally, field=field, delta=delta, made_at=_made_at(made_at, now),
+        increment_id=increment_id, tally=tally, field=field, delta=delta, made_at=made_at,
         user=user, claimed=claimed, now=now, change=add,
     )
     tally.refresh_from_db()
@@ -213,8 +224,8 @@ def tally_note_add(*, user, block_id, team_id, note, increment_id, made_at=None,
             gettext("Keep the note under {count} characters.").format(count=NOTE_MAX_LENGTH), "long_note"
         )
     increment_id = _parse_id(increment_id)
-    team_pk, claimed = _team_block_of_today(user=user, block_id=block_id, team_id=team_id, day=day)
-    tally = _tally_of(block_id=block_id, team_id=team_pk, day=day)
+    claimed = _team_block_of_today(user=user, block_id=block_id, team_id=team_id, day=day)
+    tally = _tally_of(block_id=block_id, team_id=team_id, day=day)
 
     def append():
         # Locked: two notes arriving at once must both be kept.

@@ -131,9 +131,12 @@ def home(request):
     return response
 
 
-@canvasser_required
+@login_required
 @require_POST
 def tally(request):
+    """Canvassers only, as every canvass page; the check is part of the
+    tap's one query of rights (canvass.taps), so a refusal that comes
+    before it asks again."""
     now = timezone.now()
     block_id, team_id = _int(request.POST.get("block")), _int(request.POST.get("team"))
     anchor = f"#block-{block_id}-{team_id}"
@@ -145,6 +148,8 @@ def tally(request):
             day=_day_of(request, now), now=now,
         )
     except CanvassError as error:
+        if error.code == "not_canvasser" or not is_canvasser(request.user):
+            raise PermissionDenied from None
         return _answer_refusal(request, error, anchor)
     if _wants_json(request):
         return JsonResponse(
