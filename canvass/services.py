@@ -99,7 +99,8 @@ def _team_block_of_today(*, user, block_id, team_id, day):
     made at the door. One query (canvass.taps)."""
     rights = tap_rights(user=user, block_id=block_id, team_id=team_id, day=day)
     if not rights.canvasser:
-        raise CanvassError(gettext("Only canvassers tally."), "not_canvasser")
+        # Never shown: the views answer this code with 403.
+        raise CanvassError(gettext("This team is not yours today."), "not_canvasser")
     if not rights.team_of_today:
         raise CanvassError(gettext("This team is not yours today."), "not_your_team")
     if not (rights.assigned or rights.claimed):
