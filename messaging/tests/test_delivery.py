@@ -138,7 +138,7 @@ def test_whatsapp_goes_to_the_whatsapp_address_with_the_kinds_template(twilio_fa
     assert request["To"] == f"whatsapp:{person.phone}"
     assert request["ContentSid"] == "HX" + "1" * 32
     variable = json.loads(request["ContentVariables"])["1"]
-    assert variable.startswith("Reunión el sábado Resistance Zone.") and "\n" not in variable
+    assert variable.startswith("Reunión el sábado Zona de Resistencia.") and "\n" not in variable
     assert "Body" not in request
 
 
