@@ -170,8 +170,8 @@ def tally_increment(*, user, block_id, team_id, field, delta, increment_id, made
     that is not the canvasser's today, and anyone not a canvasser. A tally
     keeps the team's claim of the block alive. Returns (tally, applied).
 
-    Two statements on PostgreSQL (canvass.taps): the rights, then the tap
-    recorded and counted. SQLite (the demo) writes through the ORM."""
+    One statement on PostgreSQL (canvass.taps): the rights checked, the
+    tap recorded and counted. SQLite (the demo) writes through the ORM."""
     now = now or timezone.now()
     day = day or timezone.localdate(now)
     if field not in TALLY_FIELDS:
@@ -183,20 +183,24 @@ def tally_increment(*, user, block_id, team_id, field, delta, increment_id, made
     if delta not in (1, -1):
         raise CanvassError(gettext("A tap adds or takes away one."), "bad_delta")
     increment_id = _parse_id(increment_id)
-    claimed = _team_block_of_today(user=user, block_id=block_id, team_id=team_id, day=day)
     made_at = _made_at(made_at, now)
     if tap_counted_in_one_statement():
-        # The common tap: one statement (canvass.taps); the day's first
-        # tap on the block makes its tally first.
-        tap = {"block_id": block_id, "team_id": team_id, "day": day, "field": field, "delta": delta,
-               "increment_id": increment_id, "made_at": made_at, "user": user, "now": now,
+        # The common tap: one statement (canvass.taps). When it wrote
+        # nothing, the rights say why, or the day's first tap on the block
+        # makes its tally and is sent again.
+        tap = {"user": user, "block_id": block_id, "team_id": team_id, "day": day, "field": field,
+               "delta": delta, "increment_id": increment_id, "made_at": made_at, "now": now,
                "claim_until": now + claim_duration()}
         counted = tap_counted(**tap)
         if counted is None:
+            _team_block_of_today(user=user, block_id=block_id, team_id=team_id, day=day)
             _tally_of(block_id=block_id, team_id=team_id, day=day)
             counted = tap_counted(**tap)
+        if counted is None:  # taken off the team this very moment
+            raise CanvassError(gettext("This team is not yours today."), "not_your_team")
         columns, applied = counted
         return DoorTally(**columns), applied
+    claimed = _team_block_of_today(user=user, block_id=block_id, team_id=team_id, day=day)
     tally = _tally_of(block_id=block_id, team_id=team_id, day=day)
 
     def add():

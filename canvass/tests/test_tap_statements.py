@@ -1,5 +1,5 @@
-"""A tap is two statements (canvass.taps): its rights, then the tap recorded
-and counted. The ORM path (SQLite, the demo) leaves the same rows, and only
+"""A tap is one statement (canvass.taps): its rights checked, the tap
+recorded and counted. The ORM path (SQLite, the demo) leaves the same rows, and only
 canvassers tally."""
 
 import json
@@ -22,19 +22,19 @@ def tap(user, team, block, increment_id=None, field="knocked", delta=1):
                            increment_id=increment_id or uuid.uuid4())
 
 
-def test_a_tap_on_a_block_tallied_today_is_two_statements(canvasser, team, blocks, django_assert_num_queries):
+def test_a_tap_on_a_block_tallied_today_is_one_statement(canvasser, team, blocks, django_assert_num_queries):
     tap(canvasser, team, blocks[0])
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         tally, applied = tap(canvasser, team, blocks[0], field="answered")
     assert applied and (tally.knocked, tally.answered) == (1, 1)
     assert tally.pk == DoorTally.objects.get().pk
 
 
-def test_a_replay_is_two_statements_and_answers_the_counts(canvasser, team, blocks, django_assert_num_queries):
+def test_a_replay_is_one_statement_and_answers_the_counts(canvasser, team, blocks, django_assert_num_queries):
     tap_id = uuid.uuid4()
     tap(canvasser, team, blocks[0], increment_id=tap_id)
     tap(canvasser, team, blocks[0])
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         tally, applied = tap(canvasser, team, blocks[0], increment_id=tap_id)
     assert not applied and tally.knocked == 2
 
@@ -73,7 +73,7 @@ def test_a_tap_on_a_claimed_block_keeps_the_claim_alive_in_the_same_statement(
     claim = block_claim(user=canvasser, block_id=blocks[2].pk, team_id=team.pk)
     tap(canvasser, team, blocks[2])
     BlockClaim.objects.filter(pk=claim.pk).update(expires_at=saturday)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         tap(canvasser, team, blocks[2])
     claim.refresh_from_db()
     assert claim.expires_at > saturday
