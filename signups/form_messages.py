@@ -7,6 +7,8 @@ and the walk-in form replace those defaults with ours; a message a form
 sets itself ("Tell us your name.") is left alone. The admin keeps Django's.
 """
 
+import functools
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
@@ -26,11 +28,25 @@ PUBLIC_INVALID = {
 
 
 def _django_default(field, code):
-    for klass in type(field).__mro__:
+    return _class_default(type(field), code)
+
+
+# Per field class: every form on a public post asks it for every field.
+@functools.cache
+def _class_default(field_class, code):
+    for klass in field_class.__mro__:
         message = getattr(klass, "default_error_messages", {}).get(code)
         if message is not None:
             return message
     return None
+
+
+def _is_default(current, default):
+    # A field's messages are the very objects of its class's defaults
+    # unless it set its own: that identity answers without translating.
+    # Comparing a lazy message translates it, and every sign-up did so
+    # some thirty times.
+    return current is default or (current is not None and default is not None and current == default)
 
 
 class PublicFormMessagesMixin:
@@ -39,9 +55,11 @@ class PublicFormMessagesMixin:
         for field in self.fields.values():
             # Only Django's defaults: validators' codes (max_length) have no
             # entry yet, and a field's own message has replaced the default.
+            messages = field.error_messages
             for code, message in PUBLIC_MESSAGES.items():
-                if field.error_messages.get(code) in (None, _django_default(field, code)):
-                    field.error_messages[code] = message
+                current = messages.get(code)
+                if current is None or _is_default(current, _django_default(field, code)):
+                    messages[code] = message
             for klass, message in PUBLIC_INVALID.items():
-                if isinstance(field, klass) and field.error_messages.get("invalid") == _django_default(field, "invalid"):
-                    field.error_messages["invalid"] = message
+                if isinstance(field, klass) and _is_default(messages.get("invalid"), _django_default(field, "invalid")):
+                    messages["invalid"] = message

@@ -9,6 +9,7 @@ from crispy_forms.layout import HTML, Fieldset, Layout
 from django import forms
 from django.conf import settings
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from signups.form_messages import PublicFormMessagesMixin
@@ -244,9 +245,15 @@ class JoinForm(AddressChoiceMixin, ContactFormMixin, forms.Form):
         ask_availability = campaign is not None and campaign.ends_on >= timezone.localdate()
         if not ask_availability:
             del self.fields["weekend_availability"]
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
+        self._ask_availability = ask_availability
+
+    @cached_property
+    def helper(self):
+        # Only a page that shows the form draws its layout: an accepted
+        # post never does, and building it was a tenth of its time.
+        helper = FormHelper()
+        helper.form_tag = False
+        helper.disable_csrf = True
         sections = [
             Fieldset(
                 _("About you"), "name", "phone", "email", "language", "contact_methods"
@@ -262,12 +269,13 @@ class JoinForm(AddressChoiceMixin, ContactFormMixin, forms.Form):
             Fieldset(
                 _("How you'd like to help"),
                 "ways_to_help",
-                *(["weekend_availability"] if ask_availability else []),
+                *(["weekend_availability"] if self._ask_availability else []),
             ),
             "message_kinds",
             "consent",
         ]
-        self.helper.layout = Layout(*sections)
+        helper.layout = Layout(*sections)
+        return helper
 
     def clean_zip_code(self):
         zip_code = "".join(self.cleaned_data["zip_code"].split())

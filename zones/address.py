@@ -25,6 +25,7 @@ input is "not found".
 """
 
 import ast
+import functools
 import importlib
 import importlib.util
 import logging
@@ -88,6 +89,22 @@ def address_lookup(text, *, zip_code=""):
     """Read a free-text address as a neighbor types it (unit first, Spanish
     street words, a typo) into an AddressLookup. `zip_code`: one typed in a
     field of its own, which wins over one inside the address. Never raises."""
+    if isinstance(text, str) and isinstance(zip_code, str) and len(text) <= MAX_ADDRESS_LENGTH:
+        return _lookup_remembered(text, zip_code)
+    return _lookup_guarded(text, zip_code)
+
+
+# The lookup is a pure function of its two strings (passyunk's tables and
+# the centerline are data shipped with the package, never the database), and
+# its answer is frozen: the same address typed again, a double tap or the
+# neighbors of one block, is read once per process. About 1 ms of passyunk
+# each time otherwise. A few thousand short entries: well under a megabyte.
+@functools.lru_cache(maxsize=4096)
+def _lookup_remembered(text, zip_code):
+    return _lookup_guarded(text, zip_code)
+
+
+def _lookup_guarded(text, zip_code):
     try:
         return _lookup(text, zip_code)
     except Exception:  # noqa: BLE001 - a form field must never 500 on odd text
