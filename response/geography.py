@@ -15,7 +15,6 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q, TextField, Value
 from django.db.models.functions import MD5, Cast
-from shapely.geometry import shape
 
 from response.models import BlockCentroid
 from signups.models import MessageKind, Volunteer, WayToHelp
@@ -29,6 +28,10 @@ RESPONDER_WAYS = (WayToHelp.RAPID_RESPONSE, WayToHelp.LEGAL_OBSERVER)
 
 
 def _centroid(geometry):
+    # shapely (with numpy) is imported here, in the few requests that place
+    # new blocks, not in every web worker (tests/test_worker_footprint.py).
+    from shapely.geometry import shape
+
     try:
         point = shape(geometry).centroid
     except (AttributeError, KeyError, TypeError, ValueError, IndexError):
