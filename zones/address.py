@@ -104,6 +104,11 @@ def _lookup_remembered(text, zip_code):
     return _lookup_guarded(text, zip_code)
 
 
+def address_lookup_forget():
+    """Forget the remembered lookups: for benchmarks of the resolver itself."""
+    _lookup_remembered.cache_clear()
+
+
 def _lookup_guarded(text, zip_code):
     try:
         return _lookup(text, zip_code)
