@@ -53,10 +53,14 @@ run: $(VENV)/.installed-run
 # Every test, on PostgreSQL (bin/test-database falls back to SQLite loudly
 # outside CI). Real-browser tests need Debian's chromium: installed here when
 # missing.
+# Two processes by default (TEST_PROCESSES=1 for one), one file to a
+# process: the machines here have two cores, and much of a run waits on
+# Chromium, gunicorn and subprocess workers.
+TEST_PROCESSES ?= 2
 test: $(VENV)/.installed-dev
 	@bin/ensure-debian-package /usr/bin/chromium chromium
 	@url=$$($(PY) bin/test-database) || exit 1; \
-	  DATABASE_URL="$$url" $(BIN)/pytest $(PYTEST_ARGS)
+	  DATABASE_URL="$$url" $(BIN)/pytest -n $(TEST_PROCESSES) --dist loadfile $(PYTEST_ARGS)
 
 # The unit benchmarks, then the launch-day load (wrk against production
 # gunicorn; see docs/performance.md). Both run; either one failing fails.

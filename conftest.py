@@ -1,6 +1,18 @@
 """Fixtures every app's tests share."""
 
+import os
+
 import pytest
+
+# `make test` runs the tests in parallel processes (pytest-xdist), each with
+# its own test database (pytest-django names them) and, for the tests that
+# share Redis between gunicorn instances, its own Redis database: two
+# processes' counters and pages must not meet. Database 14 is the
+# benchmarks'.
+_xdist_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _xdist_worker.startswith("gw") and "TEST_REDIS_URL" not in os.environ:
+    _number = int(_xdist_worker[2:] or 0)
+    os.environ["TEST_REDIS_URL"] = f"redis://127.0.0.1:6379/{15 if _number == 0 else 14 - _number}"
 
 
 @pytest.fixture(autouse=True)
