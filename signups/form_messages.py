@@ -7,6 +7,7 @@ and the walk-in form replace those defaults with ours; a message a form
 sets itself ("Tell us your name.") is left alone. The admin keeps Django's.
 """
 
+import copy
 import functools
 
 from django import forms
@@ -63,3 +64,26 @@ class PublicFormMessagesMixin:
             for klass, message in PUBLIC_INVALID.items():
                 if isinstance(field, klass) and _is_default(messages.get("invalid"), _django_default(field, "invalid")):
                     messages["invalid"] = message
+
+
+class ChoicesShared(dict):
+    """A form class's base_fields whose copy per form (Django deep-copies
+    them for every form made) shares each field's list of choices instead
+    of copying it label by label: most of a public post's form cost. The
+    lists are never changed in place (a form that needs other choices
+    assigns new ones, as AddressChoiceMixin gives a new widget), so
+    sharing them is safe. Everything else is copied as Django copies it."""
+
+    def __deepcopy__(self, memo):
+        for field in self.values():
+            for choices in (getattr(field, "_choices", None), getattr(field.widget, "choices", None)):
+                if isinstance(choices, list):
+                    memo[id(choices)] = choices
+        return {name: copy.deepcopy(field, memo) for name, field in self.items()}
+
+
+def choices_shared(form_class):
+    """Decorate a form class so that each form shares its fields' choices
+    (ChoicesShared)."""
+    form_class.base_fields = ChoicesShared(form_class.base_fields)
+    return form_class

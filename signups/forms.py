@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from signups.form_messages import PublicFormMessagesMixin
+from signups.form_messages import PublicFormMessagesMixin, choices_shared
 from signups.models import Availability, ContactMethod, Language, MessageKind, WayToHelp
 from signups.services import SignupError, email_normalize, phone_normalize
 from zones.models import Block
@@ -164,6 +164,7 @@ def block_choice_label(block):
     return _("the %(block)s") % {"block": block.name}
 
 
+@choices_shared
 class JoinForm(AddressChoiceMixin, ContactFormMixin, forms.Form):
     name = forms.CharField(
         label=_("Your name"),

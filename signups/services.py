@@ -56,10 +56,8 @@ def phone_normalize(text):
     return e164
 
 
-# A sign-up reads its phone three times (the rate limit's contact key, the
-# form, the service), and phonenumbers takes about 0.2 ms each: the answer,
-# a pure function of the text, is remembered per process (at most 40
-# characters per entry, MAX_PHONE_INPUT).
+# A sign-up reads its phone three times (rate limit, form, service): the
+# answer, a pure function of the text, is remembered per process.
 @functools.lru_cache(maxsize=2048)
 def _phone_e164(text):
     """E.164 of `text`, or None when it is not a valid number."""
@@ -350,8 +348,8 @@ def volunteer_upsert(
     # name: checked as the new record they would make.
     new = _new_volunteer(fields, lists=lists, message_kinds=kinds["message_kinds"])
     new.full_clean(exclude=["block"], validate_unique=False, validate_constraints=False)
-    # Someone we have never seen: one statement (signups.volunteer_insert);
-    # anyone found, or a racing insert, takes the full path below.
+    # Someone new: one statement (signups.volunteer_insert); anyone found,
+    # or a racing insert, takes the full path below.
     if fast_path_possible(Volunteer) and volunteer_insert_new(new, campaign=campaign):
         return new, True
     try:
