@@ -42,3 +42,10 @@ class CanvassConfig(AppConfig):
         from pagecache.pages import generation_follows
 
         generation_follows("canvass", models=["canvass.DoorTally", "canvass.BlockPause", "canvass.ZoneSnapshot"])
+
+        # load_demo (a trainings command) runs this app's demo data
+        # through signups.demo's registry: trainings imports no canvass.
+        from canvass.demo import demo_canvass_load
+        from signups.demo import demo_step_register
+
+        demo_step_register("canvass", demo_canvass_load)

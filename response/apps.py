@@ -17,3 +17,10 @@ class ResponseConfig(AppConfig):
         from signups.retention import erase_step_register
 
         erase_step_register(responder_forget)
+
+        # load_demo (a trainings command) runs this app's demo data
+        # through signups.demo's registry: trainings imports no response.
+        from response.demo import demo_response_load
+        from signups.demo import demo_step_register
+
+        demo_step_register("response", demo_response_load)

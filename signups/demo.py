@@ -114,6 +114,25 @@ def demo_signups_load():
 
 DEMO_ORGANIZER_USERNAME = "organizer"
 
+# The demo data of the apps above trainings (canvass, response). load_demo is
+# a trainings command and trainings may not import them
+# (tests/test_app_layers.py), so each registers its loader here from its
+# AppConfig.ready(), as they do their erase steps (signups.retention).
+_DEMO_STEPS = {}
+
+
+def demo_step_register(name, load):
+    """`load(zone=, organizer=)` adds an app's demo data for the pilot zone
+    and the demo organizer, creates nothing twice, and returns one line for
+    load_demo to print."""
+    _DEMO_STEPS[name] = load
+
+
+def demo_steps_run(*, zone, organizer):
+    """Run the registered demo loaders, in the order of INSTALLED_APPS.
+    Returns their lines."""
+    return [load(zone=zone, organizer=organizer) for load in _DEMO_STEPS.values()]
+
 
 @transaction.atomic
 def demo_organizer_ensure():

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from signups.demo import demo_organizer_ensure, demo_signups_load
+from signups.demo import demo_organizer_ensure, demo_signups_load, demo_steps_run
 from trainings.demo import demo_trainings_load
 from zones.demo import demo_zones_load
 
@@ -10,7 +10,8 @@ class Command(BaseCommand):
     help = (
         "Load the demo: South Philadelphia's blocks, the pilot zone, the "
         "launch-weekend campaign, a dozen fake volunteers and a demo organizer "
-        "account. Safe to run again: it creates nothing twice and never "
+        "account, who also canvasses today with a demo team and dispatches the "
+        "pilot's rapid response. Safe to run again: it creates nothing twice and never "
         "changes the organizer's password."
     )
 
@@ -34,6 +35,10 @@ class Command(BaseCommand):
         # trains today's demo session.
         sessions_created = demo_trainings_load(zone=zone, trainer=user)
         self.stdout.write(f"Demo training sessions: {sessions_created} created.")
+        # Canvassing and rapid response (signups.demo.demo_step_register):
+        # after the trainings, whose attendance makes responders trained.
+        for line in demo_steps_run(zone=zone, organizer=user):
+            self.stdout.write(line)
         if password:
             self.stdout.write(
                 self.style.SUCCESS(
