@@ -351,4 +351,4 @@ def test_only_the_zones_organizer_reveals_a_contact_from_the_follow_up_list(clie
     response = client.post(reverse("admin:trainings_follow_up", args=[world["zone_a"].pk]), {"reveal": volunteer.pk})
     revealed = volunteer.phone in response.content.decode()
     assert revealed == (role in ZONE_A)
-    assert AuditEntry.objects.filter(action="export", subject=f"volunteer:{volunteer.pk}").exists() == revealed
+    assert AuditEntry.objects.filter(action="reveal", subject=f"volunteer:{volunteer.pk}").exists() == revealed
