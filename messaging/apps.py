@@ -13,3 +13,10 @@ class MessagingConfig(AppConfig):
 
         # Forgetting a person blanks their messages' texts at once.
         erase_step_register(messages_forget)
+
+        # The one-time link of a pending change (signups.pending) goes out
+        # as a message; signups may not import messaging, so it is told here.
+        from messaging.pending_changes import pending_change_confirmation_queue
+        from signups.pending import pending_change_sender_register
+
+        pending_change_sender_register(pending_change_confirmation_queue)
