@@ -34,7 +34,6 @@ from django.conf import settings  # noqa: E402
 from django.test.utils import setup_databases, setup_test_environment, teardown_databases  # noqa: E402
 
 from benchmarks.imports import bench_list_import  # noqa: E402
-from benchmarks.imports import bench_list_import  # noqa: E402
 from benchmarks.messages import bench_messages  # noqa: E402
 from benchmarks.response import bench_response  # noqa: E402
 
@@ -220,7 +219,6 @@ def main():
         print(f"world: {blocks} blocks, {VOLUNTEERS} neighbors, database {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}")
         for bench in (bench_coverage, bench_map_geojson, bench_signup, bench_address, bench_address_as_typed, bench_import):
             bench(results)
-        bench_list_import(results, peak_memory_mb=peak_memory_mb)
         bench_list_import(results, peak_memory_mb=peak_memory_mb)
         # Rapid response: it imports every South Philadelphia block.
         bench_response(results, timed=timed, timed_once=timed_once)
