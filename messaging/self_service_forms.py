@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from signups.form_messages import PublicFormMessagesMixin
 from signups.forms import ContactFormMixin, email_field, phone_field
-from signups.models import ContactMethod, Language, MessageKind
+from signups.models import ContactMethod, MessageKind
+from signups.preference_fields import contact_methods_field, language_field
 
 _NEEDS_PHONE = {ContactMethod.CALL, ContactMethod.TEXT, ContactMethod.WHATSAPP}
 
@@ -15,17 +16,8 @@ class SettingsForm(PublicFormMessagesMixin, forms.Form):
     """Language, ways to reach the person (only those their phone or email
     allows) and the kinds of messages they agree to."""
 
-    language = forms.ChoiceField(
-        label=_("Which language do you prefer?"),
-        choices=Language.choices,
-        widget=forms.RadioSelect,
-    )
-    contact_methods = forms.MultipleChoiceField(
-        label=_("How should we contact you?"),
-        choices=ContactMethod.choices,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": _("Choose at least one way we can reach you.")},
-    )
+    language = language_field()
+    contact_methods = contact_methods_field()
     message_kinds = forms.MultipleChoiceField(
         label=_("Which messages do you want to get?"),
         help_text=_(

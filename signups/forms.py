@@ -13,7 +13,8 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from signups.form_messages import PublicFormMessagesMixin, choices_shared
-from signups.models import Availability, ContactMethod, Language, MessageKind, WayToHelp
+from signups.models import Availability, ContactMethod, MessageKind, WayToHelp
+from signups.preference_fields import contact_methods_field, language_field
 from signups.services import SignupError, email_normalize, phone_normalize
 from zones.models import Block
 from zones.services import address_place
@@ -173,17 +174,8 @@ class JoinForm(AddressChoiceMixin, ContactFormMixin, forms.Form):
     )
     phone = phone_field()
     email = email_field()
-    language = forms.ChoiceField(
-        label=_("Which language do you prefer?"),
-        choices=Language.choices,
-        widget=forms.RadioSelect,
-    )
-    contact_methods = forms.MultipleChoiceField(
-        label=_("How should we contact you?"),
-        choices=ContactMethod.choices,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": _("Choose at least one way we can reach you.")},
-    )
+    language = language_field()
+    contact_methods = contact_methods_field()
     address = forms.CharField(
         label=_("Your street address"),
         help_text=_(
