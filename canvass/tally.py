@@ -5,6 +5,7 @@ it)."""
 from django.utils.translation import pgettext_lazy
 
 from canvass.models import TALLY_FIELDS
+from zones.geometry import geometry_lines
 
 # The same words as the paper packet's boxes (zones/packets.py).
 TALLY_LABELS = {
@@ -49,16 +50,6 @@ def block_centre(geometry):
 MAP_WIDTH, MAP_HEIGHT, MAP_PADDING = 320, 220, 14
 
 
-def _lines(geometry):
-    if not geometry:
-        return []
-    if geometry.get("type") == "LineString":
-        return [geometry.get("coordinates") or []]
-    if geometry.get("type") == "MultiLineString":
-        return geometry.get("coordinates") or []
-    return []
-
-
 def blocks_map_svg(blocks):
     """A small map of the canvasser's blocks of the day, each line numbered
     as its card is: drawn from the blocks' own geometry, with no tiles and no
@@ -68,7 +59,7 @@ def blocks_map_svg(blocks):
 
     from django.utils.html import format_html, format_html_join
 
-    drawn = [(n, block, _lines(block.geometry)) for n, block in enumerate(blocks, start=1)]
+    drawn = [(n, block, geometry_lines(block.geometry)) for n, block in enumerate(blocks, start=1)]
     drawn = [(n, block, lines) for n, block, lines in drawn if any(len(line) > 1 for line in lines)]
     points = [point for _n, _block, lines in drawn for line in lines for point in line]
     if not points:

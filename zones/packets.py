@@ -14,6 +14,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, pgettext
 
+from zones.geometry import geometry_lines
 from zones.models import Block
 from zones.streets import display_street
 
@@ -33,16 +34,6 @@ PACKET_TALLY_BOXES = (
     ("signups_on_spot", lambda: pgettext("canvass tally", "Signed up on the spot")),
 )
 MAP_WIDTH, MAP_HEIGHT, MAP_PADDING = 320, 200, 8
-
-
-def _lines_of(geometry):
-    if not geometry:
-        return []
-    if geometry.get("type") == "LineString":
-        return [geometry.get("coordinates") or []]
-    if geometry.get("type") == "MultiLineString":
-        return geometry.get("coordinates") or []
-    return []
 
 
 def block_map_svg(block, context_blocks=()):
@@ -90,13 +81,13 @@ def block_map_svg(block, context_blocks=()):
             continue
         other_line = block_shape(other.geometry)
         if other_line is not None and inside(other_line):
-            context_paths.extend(path(part) for part in _lines_of(other.geometry))
-    block_paths = [path(part) for part in _lines_of(block.geometry)]
+            context_paths.extend(path(part) for part in geometry_lines(other.geometry))
+    block_paths = [path(part) for part in geometry_lines(block.geometry)]
 
     # Cross street names go just beyond each end, along the block's own
     # direction, so that they never sit on the block or on each other.
     labels = []
-    coords = [p for part in _lines_of(block.geometry) for p in part]
+    coords = [p for part in geometry_lines(block.geometry) for p in part]
     if len(coords) > 1:
         (x1, y1), (x2, y2) = xy(coords[0]), xy(coords[-1])
         length = math.hypot(x2 - x1, y2 - y1) or 1.0
