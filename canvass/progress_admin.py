@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from canvass.charts import zone_series
 from canvass.snapshots import ZoneSnapshot
 from canvass.states import zone_funnels
+from signups.read_only_admin import ReadOnlyAdminMixin
 from zones.admin_scoping import zones_for
 
 
@@ -34,7 +35,7 @@ def zone_progress_rows(zones):
 
 
 @admin.register(ZoneSnapshot)
-class ZoneProgressAdmin(admin.ModelAdmin):
+class ZoneProgressAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The snapshots are the charts' memory, written by canvass_snapshot:
     read here, never typed in. The list is the dashboard."""
 
@@ -45,15 +46,6 @@ class ZoneProgressAdmin(admin.ModelAdmin):
         if not may_see_progress(request.user):
             return False
         return obj is None or zones_for(request.user).filter(pk=obj.zone_id).exists()
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         return [

@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from messaging.models import Channel, Message
+from signups.read_only_admin import ReadOnlyAdminMixin
 from signups.templatetags.protection import mask_email, mask_phone
 from zones.admin_scoping import ZoneScopedAdminMixin, sees_everything
 
@@ -24,7 +25,7 @@ def text_masked(text):
 
 
 @admin.register(Message)
-class MessageAdmin(ZoneScopedAdminMixin, admin.ModelAdmin):
+class MessageAdmin(ReadOnlyAdminMixin, ZoneScopedAdminMixin, admin.ModelAdmin):
     zone_path = "volunteer__block__zone"
     unzoned_permission = "signups.view_unzoned_volunteer"
     list_display = ("created_at", "recipient", "kind", "channel", "language", "status", "error_code", "batch")
@@ -58,12 +59,3 @@ class MessageAdmin(ZoneScopedAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("text"))
     def text(self, message):
         return text_masked(message.body) if message.body else _("(erased)")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -8,10 +8,11 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from signups.audit import AuditEntry
+from signups.read_only_admin import ReadOnlyAdminMixin
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("at", "actor_name", "action", "model", "object_id", "subject", "changed_fields_display", "row_count")
     list_filter = ("action", "model")
     search_fields = ("actor_name", "subject", "object_id")
@@ -22,12 +23,3 @@ class AuditEntryAdmin(admin.ModelAdmin):
     @admin.display(description=_("changed fields"))
     def changed_fields_display(self, entry):
         return ", ".join(entry.changed_fields)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
