@@ -214,13 +214,17 @@ def signed_out(request):
     return render(request, "canvass/signed_out.html")
 
 
-_SERVICE_WORKER = settings.BASE_DIR / "static" / "js" / "canvass-sw.js"
+_SERVICE_WORKER_FILES = (
+    settings.BASE_DIR / "static" / "js" / "sw-network-first.js",
+    settings.BASE_DIR / "static" / "js" / "canvass-sw.js",
+)
 
 
 @require_safe
 def service_worker(request):
     """Served under /<lang>/canvass/ so that its scope covers the canvass
     page (a script under /static/ could only control /static/)."""
-    response = HttpResponse(_SERVICE_WORKER.read_text(), content_type="application/javascript")
+    script = "\n".join(path.read_text() for path in _SERVICE_WORKER_FILES)
+    response = HttpResponse(script, content_type="application/javascript")
     response["Cache-Control"] = "no-cache"
     return response

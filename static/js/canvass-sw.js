@@ -18,19 +18,7 @@ function isCanvassPage(url) {
   return /^\/[a-z]{2}\/canvass\/$/.test(url.pathname) && !url.search;
 }
 
-function networkFirst(request, cacheName, mayKeep) {
-  return fetch(request).then(function (response) {
-    var copy = response.clone();
-    caches.open(cacheName).then(function (cache) {
-      return mayKeep(response) ? cache.put(request, copy) : cache.delete(request);
-    });
-    return response;
-  }).catch(function () {
-    return caches.open(cacheName).then(function (cache) { return cache.match(request); }).then(function (hit) {
-      return hit || Response.error();
-    });
-  });
-}
+// networkFirst: sw-network-first.js, served ahead of this file.
 
 self.addEventListener("fetch", function (event) {
   var request = event.request;

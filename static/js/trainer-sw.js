@@ -40,19 +40,7 @@ self.addEventListener("message", function (event) {
   }
 });
 
-function networkFirst(request, cacheName, mayKeep) {
-  return fetch(request).then(function (response) {
-    var copy = response.clone();
-    caches.open(cacheName).then(function (cache) {
-      return mayKeep(response) ? cache.put(request, copy) : cache.delete(request);
-    });
-    return response;
-  }).catch(function () {
-    return caches.open(cacheName).then(function (cache) { return cache.match(request); }).then(function (hit) {
-      return hit || Response.error();
-    });
-  });
-}
+// networkFirst: sw-network-first.js, served ahead of this file.
 
 self.addEventListener("fetch", function (event) {
   var request = event.request;

@@ -141,7 +141,10 @@ def roster(request, pk):
     return response
 
 
-_SERVICE_WORKER = settings.BASE_DIR / "static" / "js" / "trainer-sw.js"
+_SERVICE_WORKER_FILES = (
+    settings.BASE_DIR / "static" / "js" / "sw-network-first.js",
+    settings.BASE_DIR / "static" / "js" / "trainer-sw.js",
+)
 
 
 @require_safe
@@ -149,7 +152,8 @@ def service_worker(request):
     """The trainer pages' service worker, served under /<lang>/trainer/ so
     that its scope covers the roster pages (a script under /static/ could
     only control /static/)."""
-    response = HttpResponse(_SERVICE_WORKER.read_text(), content_type="application/javascript")
+    script = "\n".join(path.read_text() for path in _SERVICE_WORKER_FILES)
+    response = HttpResponse(script, content_type="application/javascript")
     response["Cache-Control"] = "no-cache"
     return response
 
