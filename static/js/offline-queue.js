@@ -4,11 +4,12 @@
  * timed out and is sent again changes nothing. Also: UUIDs, reading
  * json_script data, and wiping everything a phone kept when its user logs
  * out. The canvass tally (canvass.js) uses all of it; the trainer check-in
- * (trainer.js) takes the ids, storage and wipe, and keeps its own send loop
+ * (trainer.js) takes the ids, storage, wipe and send, and keeps its own send loop
  * for the walk-in form's answers (the same rules as Queue.flush below).
  *
  * window.RZOffline.Queue({key, keep, badge, label, onSaved, onRefused,
- *   onLoginNeeded, onStalled}) with .enqueue(item), .flush(), .items.
+ *   onLoginNeeded, onStalled}) with .enqueue(item), .flush(), .items;
+ * window.RZOffline.send(item) posts one item (what trainer.js's loop uses).
  * An item: {url, fields: {...}} plus whatever the page needs to show it.
  */
 (function () {
@@ -78,6 +79,26 @@
     return input ? input.value : "";
   }
 
+  // One queued post, the same way from every queue (Queue.flush here, the
+  // trainer's own loop in trainer.js): no redirect followed, so a lapsed
+  // login shows as "opaqueredirect" instead of a login page parsed as JSON.
+  // Resolves to {response, data}; data is {} when the answer is not JSON.
+  function send(item) {
+    var body = new URLSearchParams();
+    Object.keys(item.fields).forEach(function (key) { body.append(key, item.fields[key]); });
+    return fetch(item.url, {
+      method: "POST",
+      body: body,
+      credentials: "same-origin",
+      redirect: "manual",
+      headers: { "Accept": "application/json", "X-CSRFToken": csrfToken() }
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        return { response: response, data: data };
+      });
+    });
+  }
+
   function Queue(options) {
     this.options = options;
     this.items = this.load();
@@ -142,19 +163,7 @@
     self.flushing = true;
     var item = self.items[0];
     self.inflight = item;
-    var body = new URLSearchParams();
-    Object.keys(item.fields).forEach(function (key) { body.append(key, item.fields[key]); });
-    fetch(item.url, {
-      method: "POST",
-      body: body,
-      credentials: "same-origin",
-      redirect: "manual",
-      headers: { "Accept": "application/json", "X-CSRFToken": csrfToken() }
-    }).then(function (response) {
-      return response.json().catch(function () { return {}; }).then(function (data) {
-        return { response: response, data: data };
-      });
-    }).then(function (result) {
+    send(item).then(function (result) {
       var response = result.response;
       self.inflight = null;
       self.flushing = false;
@@ -200,6 +209,6 @@
   }
 
   window.RZOffline = {
-    Queue: Queue, uuid: uuid, readJSON: readJSON, storage: storage, wipe: wipe, registerWorker: registerWorker
+    Queue: Queue, send: send, uuid: uuid, readJSON: readJSON, storage: storage, wipe: wipe, registerWorker: registerWorker
   };
 })();

@@ -23,8 +23,9 @@
     return fmt.replace(/%\((\w+)\)s/g, function (m, k) { return String(obj[k]); });
   };
 
-  // UUIDs, json_script data, storage and the wipe on logging out are shared
-  // with the canvass tally (static/js/offline-queue.js, loaded first).
+  // UUIDs, json_script data, storage, the post of one queued item and the
+  // wipe on logging out are shared with the canvass tally
+  // (static/js/offline-queue.js, loaded first).
   var O = window.RZOffline;
   var readJSON = O.readJSON;
   var storage = O.storage;
@@ -71,11 +72,6 @@
     } else {
       store.removeItem(QUEUE_KEY);
     }
-  }
-
-  function csrfToken() {
-    var input = document.querySelector("input[name=csrfmiddlewaretoken]");
-    return input ? input.value : "";
   }
 
   var badge = document.querySelector("[data-sync-badge]");
@@ -128,19 +124,7 @@
     flushing = true;
     var item = queue[0];
     inflight = item;
-    var body = new URLSearchParams();
-    Object.keys(item.fields).forEach(function (key) { body.append(key, item.fields[key]); });
-    fetch(item.url, {
-      method: "POST",
-      body: body,
-      credentials: "same-origin",
-      redirect: "manual",
-      headers: { "Accept": "application/json", "X-CSRFToken": csrfToken() }
-    }).then(function (response) {
-      return response.json().catch(function () { return {}; }).then(function (data) {
-        return { response: response, data: data };
-      });
-    }).then(function (result) {
+    O.send(item).then(function (result) {
       var response = result.response;
       inflight = null;
       flushing = false;
