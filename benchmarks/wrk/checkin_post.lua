@@ -4,7 +4,12 @@
 -- per line in <dir>/checkins-<id>.txt. Every tenth check-in is sent twice
 -- with the same nonce, as an offline queue replays it.
 dofile(os.getenv("WRK_SCRIPTS") .. "/report.lua")
-extra_report_keys = {"people", "acked", "double_taps", "double_acked", "refused"}
+extra_report_keys = {"people", "acked", "double_taps", "double_acked", "refused", "wrapped"}
+-- Check-ins sent again after a thread ran out of people (new nonce, same
+-- person): answered "already in", they add no row, so they are counted
+-- apart from the acknowledged first check-ins the database must hold.
+wrapped = 0
+local past_the_end = false
 pending_key = "pending"
 
 local lang, cookie, csrf, origin, pairs_list
@@ -26,11 +31,12 @@ function request()
     people = people + 1
     -- Past the end of its list a thread replays its check-ins (all
     -- duplicates by then): load.py gives each thread more than it can send.
+    past_the_end = people > #pairs_list
     local session, volunteer = pairs_list[((people - 1) % #pairs_list) + 1]:match("(%d+) (%d+)")
     local nonce = string.format("00000000-0000-4000-8000-%04d%08d", id, people)
     last_path = "/" .. lang .. "/trainer/sessions/" .. session .. "/check-in/"
     last_body = "volunteer=" .. volunteer .. "&nonce=" .. nonce
-    pending = nonce
+    pending = past_the_end and "" or nonce
   end
   return wrk.format("POST", last_path, {
     ["Content-Type"] = "application/x-www-form-urlencoded",
@@ -43,5 +49,10 @@ end
 
 function response(status, headers, body)
   local ok = status == 200 and body:find('"ok": *true') ~= nil
+  if past_the_end and not repeating then
+    if ok then wrapped = wrapped + 1 else refused = refused + 1 end
+    repeating = (people % 10 == 0)
+    return
+  end
   count_answer(ok)
 end
