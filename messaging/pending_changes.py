@@ -4,6 +4,7 @@ sender there (messaging.apps)."""
 
 from messaging.models import Kind
 from messaging.outbox import message_queue
+from signups.services import volunteer_reachable_on_file
 
 
 def pending_change_confirmation_queue(*, volunteer, pending, url, days, contacts_on_file):
@@ -13,16 +14,12 @@ def pending_change_confirmation_queue(*, volunteer, pending, url, days, contacts
     for it, but it is about their own record: it needs no consent of a kind
     (opt-outs still win). One message per link: a newer post's link is a
     new key."""
-    import copy
-
-    reachable = copy.copy(volunteer)
-    if contacts_on_file.get("email") and contacts_on_file["email"] == volunteer.email:
+    reachable = volunteer_reachable_on_file(volunteer, contacts_on_file)
+    if reachable.email:
         # Email first: a shared family phone is the likelier way in for
         # someone else than the person's own inbox.
-        reachable.phone, reachable.email = "", volunteer.email
-        reachable.contact_methods = ["email"]
-    elif contacts_on_file.get("phone") and contacts_on_file["phone"] == volunteer.phone:
-        reachable.phone, reachable.email = volunteer.phone, ""
+        reachable.phone, reachable.contact_methods = "", ["email"]
+    elif reachable.phone:
         reachable.contact_methods = ["text"]
     else:
         return None

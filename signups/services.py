@@ -360,16 +360,16 @@ def volunteer_upsert(
         return _upsert_once(fields, campaign=campaign, lists=lists, **kinds)
 
 
-def volunteer_reachable_on_file(volunteer):
+def volunteer_reachable_on_file(volunteer, contacts_on_file=None):
     """`volunteer` as messages may reach them after an anonymous post: a
     copy without the phone or email that post added (volunteer_upsert's
     `contacts_on_file`), so that a channel is chosen among the contacts
     the person gave us themselves. A secret link or a confirmation sent to
     a contact a stranger just typed would hand the stranger the record.
-    A volunteer not from volunteer_upsert is returned as it is."""
+    A volunteer not from volunteer_upsert (and no `contacts_on_file`) as is."""
     import copy
 
-    on_file = getattr(volunteer, "contacts_on_file", None)
+    on_file = contacts_on_file if contacts_on_file is not None else getattr(volunteer, "contacts_on_file", None)
     if on_file is None:
         return volunteer
     reachable = copy.copy(volunteer)
