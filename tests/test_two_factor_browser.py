@@ -39,6 +39,9 @@ def test_first_login_enrolls_the_second_factor_then_reaches_the_admin(desktop_pa
     totp = TOTP(b32decode(secret))
     page.fill("input[name=token]", f"{totp.token():06d}")
     page.click("button[type=submit]")
+    # all_inner_texts() reads the page as it is now; wait for the codes page
+    # to arrive first, or a slow machine reads the enrollment page.
+    page.locator(".otp-backup-codes code").first.wait_for()
     codes = page.locator(".otp-backup-codes code").all_inner_texts()
     assert len(codes) == 10
 
