@@ -33,7 +33,10 @@ def test_the_map_controls_are_44_px(live_server, phone_page, django_user_model, 
     phone_page.touchscreen.tap(map_box["x"] + map_box["width"] / 2, map_box["y"] + map_box["height"] / 2)
     close = phone_page.locator(".leaflet-popup-close-button")
     close.wait_for()
-    box = close.bounding_box()
-    assert box["width"] >= 44 and box["height"] >= 44
+    # Its laid-out size, not its bounding box: the popup lives in Leaflet's
+    # map pane, which a zoom still finishing on a slow machine scales by a
+    # hair (a 44 px button measured 43.99997).
+    width, height = close.evaluate("button => [button.offsetWidth, button.offsetHeight]")
+    assert width >= 44 and height >= 44
     link = phone_page.locator(".back-link, a.tap-link").first.bounding_box()
     assert link["height"] >= 44
