@@ -702,15 +702,15 @@ def report(phases, signups_stored, signup_problems, checkins_stored, checkin_pro
     by_name = {phase.name: phase for phase in phases}
     if "join POST" in by_name:
         join = by_name["join POST"].result["counters"]
-        print(f"sign-ups: {join['people']} neighbors sent ({join['double_taps']} tapped twice), "
+        print(f"sign-ups: {join['people']} neighbors answered ({join['double_taps']} tapped twice), "
               f"{signups_stored} stored; {'; '.join(signup_problems) or 'none lost, none duplicated'}")
     if "check-in POST" in by_name:
         checkin = by_name["check-in POST"].result["counters"]
-        print(f"check-ins: {checkin['people']} sent ({checkin['double_taps']} replayed), "
+        print(f"check-ins: {checkin['people']} answered ({checkin['double_taps']} replayed), "
               f"{checkins_stored} stored; {'; '.join(checkin_problems) or 'none lost, none duplicated'}")
     if "tally POST" in by_name:
         tally = by_name["tally POST"].result["counters"]
-        print(f"canvass taps: {tally['people']} sent ({tally['double_taps']} replayed), "
+        print(f"canvass taps: {tally['people']} answered ({tally['double_taps']} replayed), "
               f"{taps_stored} counted; {'; '.join(tally_problems) or 'none lost, none duplicated'}")
         failures += [f"canvass taps: {p}" for p in tally_problems]
     if not map_ok:

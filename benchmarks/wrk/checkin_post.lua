@@ -25,15 +25,13 @@ function init(args)
 end
 
 function request()
-  if repeating then
-    double_taps = double_taps + 1
-  else
-    people = people + 1
+  if not repeating then
+    local n = people + 1
     -- Past the end of its list a thread replays its check-ins (all
     -- duplicates by then): load.py gives each thread more than it can send.
-    past_the_end = people > #pairs_list
-    local session, volunteer = pairs_list[((people - 1) % #pairs_list) + 1]:match("(%d+) (%d+)")
-    local nonce = string.format("00000000-0000-4000-8000-%04d%08d", id, people)
+    past_the_end = n > #pairs_list
+    local session, volunteer = pairs_list[((n - 1) % #pairs_list) + 1]:match("(%d+) (%d+)")
+    local nonce = string.format("00000000-0000-4000-8000-%04d%08d", id, n)
     last_path = "/" .. lang .. "/trainer/sessions/" .. session .. "/check-in/"
     last_body = "volunteer=" .. volunteer .. "&nonce=" .. nonce
     pending = past_the_end and "" or nonce
@@ -50,6 +48,7 @@ end
 function response(status, headers, body)
   local ok = status == 200 and body:find('"ok": *true') ~= nil
   if past_the_end and not repeating then
+    people = people + 1
     if ok then wrapped = wrapped + 1 else refused = refused + 1 end
     repeating = (people % 10 == 0)
     return

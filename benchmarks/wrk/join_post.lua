@@ -35,11 +35,8 @@ end
 function person_phone(n) return string.format("445%03d%04d", 200 + id, n) end
 
 function request()
-  if repeating then
-    double_taps = double_taps + 1
-  else
-    people = people + 1
-    local n = people
+  if not repeating then
+    local n = people + 1
     local fields = {
       "csrfmiddlewaretoken=" .. urlencode(csrf),
       "form_started=" .. urlencode(started),

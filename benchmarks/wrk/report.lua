@@ -47,13 +47,23 @@ end
 -- it answers the thread's last request). A person's first send is counted
 -- as acknowledged or refused; every tenth person then sends again (a double
 -- tap, an offline replay), counted apart.
+--
+-- The counters move here, on the answer, never in request(): wrk calls
+-- request() once more than it sends, on thread 0 before the run, to check
+-- what the script builds (script_verify_request). A script's request()
+-- therefore only builds the request for person `people + 1` (or the last
+-- one again while `repeating`), so that extra call changes nothing. Before,
+-- it skipped thread 0's first person, who was then sent past the end of the
+-- list and counted as a replay: "database holds 2570, acknowledged 2569".
 people, acked, double_taps, double_acked, refused, pending, repeating = 0, 0, 0, 0, 0, "", false
 
 function count_answer(ok)
   if repeating then
+    double_taps = double_taps + 1
     if ok then double_acked = double_acked + 1 else refused = refused + 1 end
     repeating = false
   else
+    people = people + 1
     if ok then acked = acked + 1 else refused = refused + 1 end
     pending = ""
     repeating = (people % 10 == 0)

@@ -18,11 +18,8 @@ function init(args)
 end
 
 function request()
-  if repeating then
-    double_taps = double_taps + 1
-  else
-    people = people + 1
-    local tap = string.format("00000000-0000-4000-9000-%04d%08d", id, people)
+  if not repeating then
+    local tap = string.format("00000000-0000-4000-9000-%04d%08d", id, people + 1)
     last_body = "block=" .. block .. "&team=" .. team .. "&field=knocked&delta=1&id=" .. tap
     pending = tap
   end
