@@ -468,8 +468,16 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    # twilio's client logs each request's parameters (To, Body) at INFO.
-    "loggers": {"twilio": {"level": "WARNING"}},
+    "loggers": {
+        # twilio's client logs each request's parameters (To, Body) at INFO.
+        "twilio": {"level": "WARNING"},
+        # Django's default logging gives these their own handlers (a console
+        # one that writes when DEBUG is on, mail to ADMINS), which skip the
+        # filters above: with DEBUG on, `make run` printed "Not Found:
+        # /es/me/<token>/" whole. Here they only pass records up to root.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+    },
 }
 
 # Rapid response (response app, README "Rapid response").

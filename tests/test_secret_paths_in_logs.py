@@ -50,3 +50,15 @@ def test_every_secret_path_is_redacted_and_nothing_else():
         ("/en/join/", "/en/join/"),
     ):
         assert redact_secret_paths(path) == logged
+
+
+
+def test_django_s_own_console_handler_is_gone_so_the_demo_logs_through_our_filters():
+    # Django's default logging gives the "django" logger a console handler
+    # of its own that writes when DEBUG is on (the demo, `make run`). Left in
+    # place it printed "Not Found: /es/me/<token>/" unredacted beside our
+    # redacted line. Every record must reach a handler through our filters.
+    for name in ("django", "django.request", "django.server", "django.security", "django.db.backends"):
+        for handler in logging.getLogger(name).handlers:
+            filters = {type(f).__name__ for f in handler.filters}
+            assert {"RedactSecretPaths", "ScrubPersonalData"} <= filters, (name, handler, filters)
