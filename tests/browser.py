@@ -9,9 +9,12 @@ skips proves nothing.
 """
 
 import os
+import threading
+import time
 from pathlib import Path
 
 import pytest
+from django.core.signals import request_finished, request_started
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -43,6 +46,43 @@ def chromium():
         browser.close()
 
 
+# Requests the live server is still answering. A page closed at the end of a
+# test may leave one in flight (a roster's sync, a service worker's fetch);
+# if the test's database flush starts meanwhile, the flush's TRUNCATE and
+# that request's row locks deadlock and the test errors at teardown.
+_in_flight = {"count": 0, "lock": threading.Lock()}
+
+
+def _in_live_server():
+    # The test client answers in the test's own (main) thread, and always
+    # before it returns; only the live server's threads can be left running.
+    return threading.current_thread() is not threading.main_thread()
+
+
+def _request_started(**kwargs):
+    if _in_live_server():
+        with _in_flight["lock"]:
+            _in_flight["count"] += 1
+
+
+def _request_finished(**kwargs):
+    if _in_live_server():
+        with _in_flight["lock"]:
+            _in_flight["count"] -= 1
+
+
+request_started.connect(_request_started, dispatch_uid="tests.browser.in_flight")
+request_finished.connect(_request_finished, dispatch_uid="tests.browser.in_flight")
+
+
+def live_server_settled(timeout=10):
+    """Wait until no request is being answered (after closing a browser
+    context, before the database is flushed)."""
+    deadline = time.monotonic() + timeout
+    while _in_flight["count"] > 0 and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
 @pytest.fixture
 def phone_page(chromium):
     """A page the size of a small phone (360 px wide), touch enabled."""
@@ -53,6 +93,7 @@ def phone_page(chromium):
     page = context.new_page()
     yield page
     context.close()
+    live_server_settled()
 
 
 @pytest.fixture
@@ -61,3 +102,4 @@ def desktop_page(chromium):
     page = context.new_page()
     yield page
     context.close()
+    live_server_settled()

@@ -6,6 +6,7 @@ import pytest
 from signups.models import Volunteer
 from signups.tests.factories import CampaignFactory
 from signups.tests.test_join_browser import TAP_TARGETS_JS
+from tests.browser import live_server_settled
 from zones.tests.factories import BlockFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -71,4 +72,5 @@ def test_the_choice_works_without_javascript(live_server, chromium, world):
         page.wait_for_url("**/es/join/thanks/")
     finally:
         context.close()
+        live_server_settled()
     assert Volunteer.objects.get().block == world

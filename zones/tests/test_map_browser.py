@@ -5,6 +5,7 @@ from django.test import Client
 
 from signups.tests.factories import VolunteerFactory
 from tests.auth import browser_share_session, login_with_otp
+from tests.browser import live_server_settled
 from zones.tests.factories import BlockFactory, ZoneFactory
 
 
@@ -91,6 +92,7 @@ def test_a_packet_prints_one_letter_page_per_block(live_server, chromium, django
     page.goto(f"{live_server.url}/admin/zones/zone/{zone.pk}/packet/")
     pdf = page.pdf(format="Letter", prefer_css_page_size=True)
     context.close()
+    live_server_settled()
 
     # Each page object of the PDF says "/Type /Page" (the tree says "/Pages").
     assert len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) == 3

@@ -9,6 +9,7 @@ import pytest
 from canvass.models import CanvassTeam
 from signups.tests.factories import CampaignFactory, VolunteerFactory
 from tests.auth import browser_share_session, login_with_otp
+from tests.browser import live_server_settled
 from zones.tests.factories import BlockFactory, ZoneFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -46,5 +47,6 @@ def test_a_block_with_three_full_teams_prints_on_one_letter_page(live_server, ch
     assert page.locator(".packet-page").count() == 2
     pdf = page.pdf(format="Letter", prefer_css_page_size=True)
     context.close()
+    live_server_settled()
 
     assert pdf_pages(pdf) == 2
