@@ -17,8 +17,9 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # gunicorn's own rule of thumb, two processes per core plus one: a request
 # spends part of its time waiting on Redis and PostgreSQL round trips, and a
 # sync worker does nothing else meanwhile. Against cores + 1, measured back to
-# back, check-ins, door taps and the roster went 15-40 % faster and the
-# public pages no slower; each worker is about 140 MB (docs/performance.md).
+# back, check-ins, door taps and the roster went 15-40 % faster, and the
+# public pages stayed within their targets; each worker is about 140 MB
+# (docs/performance.md).
 workers = int(os.environ.get("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count() + 1))
 
 # A request that takes longer than this is stuck: gunicorn kills the worker
