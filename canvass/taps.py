@@ -39,6 +39,7 @@ from django.db import connection
 from canvass.models import TALLY_FIELDS, BlockClaim, CanvassTeam, DoorTally, TallyIncrement, day_name
 from canvass.roles import CANVASSER
 from signups.models import Campaign
+from zones.prepared import execute_prepared
 
 TapRights = namedtuple("TapRights", "canvasser team_of_today assigned claimed")
 
@@ -152,7 +153,7 @@ def tap_counted(*, user, block_id, team_id, day, field, delta, increment_id, mad
         "claim_until": claim_until,
     }
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        execute_prepared(cursor, sql, params)
         row = cursor.fetchone()
     if row is None:
         return None

@@ -20,6 +20,8 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models.signals import m2m_changed, post_save, pre_save
 from django.utils import timezone
 
+from zones.prepared import execute_prepared
+
 # The receivers of a created Volunteer this statement stands in for:
 # the audit log's, the page cache's generation bump, and the roster's,
 # which ignores a new person.
@@ -115,7 +117,7 @@ def volunteer_insert_new(volunteer, *, campaign):
     # failed statement leaves it usable; on its own, one statement commits
     # by itself.
     with transaction.atomic() if connection.in_atomic_block else _nothing(), connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        execute_prepared(cursor, sql, params)
         row = cursor.fetchone()
     if row is None:
         return False

@@ -16,6 +16,7 @@ from signups.models import Volunteer
 from trainings.models import Attendance, Registration, Session
 from trainings.services.common import TrainingError, _as_uuid
 from trainings.services.status import volunteer_training_status_refresh
+from zones.prepared import execute_prepared
 
 
 def attendance_record(*, session, volunteer, nonce, at=None, by=None, walk_in=False):
@@ -255,7 +256,8 @@ def check_in_lookup(*, session_id, volunteer_id, trainer):
 
     t = _tables()
     with connection.cursor() as cursor:
-        cursor.execute(
+        execute_prepared(
+            cursor,
             f'SELECT s.status, v.name FROM "{t["registration"]}" r'
             f' JOIN "{t["session"]}" s ON s.id = r.session_id'
             f' JOIN "{t["trainers"]}" st ON st."{t["trainer_session"]}" = s.id AND st."{t["trainer_user"]}" = %s'
@@ -293,7 +295,7 @@ def check_in_first_time(*, session_id, volunteer_id, nonce, at, by):
         f' (SELECT count(*) FROM "{t["attendance"]}" WHERE session_id = %s AND undone_at IS NULL AND walk_in)'
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [
+        execute_prepared(cursor, sql, [
             session_id, volunteer_id, now, at, checked_in_by, nonce,
             now, actor.pk if actor else None, actor.get_username() if actor else "",
             AuditEntry.Action.CREATE.value, f"volunteer:{volunteer_id}",
