@@ -35,4 +35,16 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    # A test that activates Spanish (a view run outside the middleware, a
+    # message rendered for a person) must not leave it active for the next
+    # test in the same process: that one would read Spanish where it
+    # expects the default.
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
 pytest_plugins = ["tests.browser", "tests.auth", "messaging.tests.fixtures"]

@@ -9,6 +9,8 @@ connection from its pool per command), so one per pool is enough.
 Its incr() is one round trip, not two: Django asks EXISTS, then INCRBY (a
 missing key must raise, not start at 1); here one script does both. Every
 sign-up and check-in bumps generations with it, twice per generation.
+`run_script` runs other Lua scripts of ours (the rate limits' windows) the
+same way: loaded once per client, then sent by digest.
 """
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
@@ -25,14 +27,17 @@ class SharedClientRedisCacheClient(RedisCacheClient):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._clients = {}
-        self._incr_scripts = {}
+        self._scripts = {}
+
+    def run_script(self, source, keys, args):
+        client = self.get_client(keys[0] if keys else None, write=True)
+        script = self._scripts.get((id(client), source))
+        if script is None:
+            script = self._scripts[id(client), source] = client.register_script(source)
+        return script(keys=keys, args=args)
 
     def incr(self, key, delta):
-        client = self.get_client(key, write=True)
-        script = self._incr_scripts.get(id(client))
-        if script is None:
-            script = self._incr_scripts[id(client)] = client.register_script(_INCR_EXISTING)
-        value = script(keys=[key], args=[delta])
+        value = self.run_script(_INCR_EXISTING, [key], [delta])
         if value is None:
             raise ValueError("Key '%s' not found." % key)
         return value
@@ -49,3 +54,9 @@ class SharedClientRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = SharedClientRedisCacheClient
+
+    def run_script(self, source, keys, args, version=None):
+        """The Lua script `source` run by Redis on `keys` (cache keys, made
+        full here as every other call makes them) with `args`: its answer."""
+        keys = [self.make_and_validate_key(key, version=version) for key in keys]
+        return self._cache.run_script(source, keys, args)

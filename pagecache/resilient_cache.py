@@ -210,6 +210,17 @@ class ResilientRedisCache(SharedClientRedisCache):
         """False while this process goes without Redis."""
         return not self._breaker.is_open
 
+    def run_script(self, source, keys, args, version=None):
+        """The script's answer, or None while Redis is away: the caller then
+        does the same with the cache's plain calls, which go to the fallback."""
+        if self._breaker.is_open:
+            return None
+        try:
+            return super().run_script(source, keys, args, version=version)
+        except redis.RedisError as error:
+            self._breaker.trip(error)
+            return None
+
     def _without_redis(self, name, arguments):
         if self._fallback_alias is not None:
             fallback = caches[self._fallback_alias]

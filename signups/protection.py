@@ -90,6 +90,13 @@ def _contact_keys(request, scope):
 
 _UNREAD = object()
 
+# Window.add on Redis in one round trip instead of up to three.
+_COUNT_ONE = """
+local count = redis.call('INCR', KEYS[1])
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+return count
+"""
+
 
 class Window:
     """A fixed counting window that opens at the first post and closes
@@ -139,6 +146,10 @@ class Window:
     def add(self, name):
         """Count one more `name` in this window; return the new count."""
         key = self._count_key(name)
+        run_script = getattr(cache, "run_script", None)
+        counted = run_script(_COUNT_ONE, [key], [self.seconds_left]) if run_script is not None else None
+        if counted is not None:
+            return counted
         if cache.add(key, 1, timeout=self.seconds_left):
             return 1
         try:
@@ -151,6 +162,58 @@ class Window:
 
     def count(self, name):
         return cache.get(self._count_key(name), 0)
+
+
+# Window.open_many and Window.add for every budget of a post, in Redis, in
+# one round trip: the same keys, values and lifetimes as the calls they
+# stand for, so either way of counting reads the other's counts. KEYS: each
+# window's full key (contacts' first, then the address's, if any). ARGV:
+# now, the window's length, how many KEYS are contacts, then the limits for
+# a contact, for posts not accepted and for posts in all. Answers {0 or 1
+# (refused or not), seconds left in the window that answered, its start}.
+_COUNT_POST = """
+local now, length, contacts = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local contact_limit, posts_limit, all_limit = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
+local answer = {1, 0, 0}
+for i, base in ipairs(KEYS) do
+  local start = tonumber(redis.call('GET', base .. ':start'))
+  if start == nil or start + length <= now then
+    start = math.floor(now)
+    redis.call('SET', base .. ':start', start, 'EX', length)
+  end
+  local left = math.max(1, math.ceil(start + length - now))
+  local posts_key = base .. ':' .. start .. ':posts'
+  local posts = redis.call('INCR', posts_key)
+  redis.call('EXPIRE', posts_key, left)
+  answer = {1, left, start}
+  if i <= contacts then
+    if posts > contact_limit then return {0, left, start} end
+  else
+    local accepted = tonumber(redis.call('GET', base .. ':' .. start .. ':accepted') or '0')
+    if posts > all_limit or (posts > posts_limit and posts - accepted > posts_limit) then
+      return {0, left, start}
+    end
+  end
+end
+return answer
+"""
+
+
+def _count_post_in_one_script(keys, contacts, now):
+    """(refused, seconds left, start of the last window counted) from
+    _COUNT_POST, or None when the cache runs no scripts (the database cache,
+    locmem) or Redis is away."""
+    run_script = getattr(cache, "run_script", None)
+    if run_script is None or not keys:
+        return None
+    answer = run_script(_COUNT_POST, keys, [
+        repr(now), settings.RATE_LIMIT_WINDOW, contacts,
+        settings.RATE_LIMIT_CONTACT_POSTS, settings.RATE_LIMIT_POSTS, settings.RATE_LIMIT_SUCCESSFUL_POSTS,
+    ])
+    if answer is None:
+        return None
+    allowed, seconds_left, start = answer
+    return not allowed, seconds_left, start
 
 
 class RateLimited(Exception):
@@ -179,6 +242,15 @@ def rate_limit_check(request, *, scope, table_pass=False, now=None):
     the contact's."""
     contact_keys = _contact_keys(request, scope)
     keys = contact_keys if table_pass else [*contact_keys, _rate_key(request, scope)]
+    now = time.time() if now is None else now
+    # On Redis, the whole rule in one script: seven round trips were a
+    # sixth of a sign-up's time.
+    counted = _count_post_in_one_script(keys, len(contact_keys), now)
+    if counted is not None:
+        refused, seconds_left, start = counted
+        if refused:
+            raise RateLimited(seconds_left)
+        return None if table_pass else Window(keys[-1], now=now, start=start)
     windows = Window.open_many(keys, now=now)
     for window in windows[: len(contact_keys)]:
         if window.add("posts") > settings.RATE_LIMIT_CONTACT_POSTS:

@@ -68,7 +68,13 @@ def _insert_sql(model, alias, *, by_phone, by_email, with_campaign):
     fields = [f for f in model._meta.local_concrete_fields if not f.primary_key]
     columns = ", ".join(quote(f.column) for f in fields)
     selected = ", ".join(f"%s::{_base_type(f, connection)}" for f in fields)
-    conditions = [*(["phone = %s"] if by_phone else []), *(["UPPER(email::text) = UPPER(%s)"] if by_email else [])]
+    # "NOT phone = ''" says what the unique index's predicate says: without
+    # it the plan kept for every phone (zones.prepared) cannot use that
+    # partial index, and read all of the table instead.
+    conditions = [
+        *(["(phone = %s AND NOT phone = '')"] if by_phone else []),
+        *(["UPPER(email::text) = UPPER(%s)"] if by_email else []),
+    ]
     sql = (
         f"WITH new AS (INSERT INTO {table} ({columns}) SELECT {selected}"
         f" WHERE NOT EXISTS (SELECT 1 FROM {table} WHERE {' OR '.join(conditions)})"

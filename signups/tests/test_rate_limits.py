@@ -40,7 +40,7 @@ class Clock:
     reads both to decide what has expired."""
 
     def __init__(self, monkeypatch, start=1_800_000_000.0):
-        self.now = start
+        self.start = self.now = start
         real_now = timezone.now
         monkeypatch.setattr(time, "time", lambda: self.now)
         monkeypatch.setattr(
