@@ -15,10 +15,18 @@ if _xdist_worker.startswith("gw") and "TEST_REDIS_URL" not in os.environ:
     os.environ["TEST_REDIS_URL"] = f"redis://127.0.0.1:6379/{15 if _number == 0 else 14 - _number}"
 
 
+@pytest.fixture(scope="session")
+def _static_root_of_this_process(tmp_path_factory):
+    return tmp_path_factory.mktemp("static-root")
+
+
 @pytest.fixture(autouse=True)
-def _plain_static_storage(settings):
+def _plain_static_storage(settings, _static_root_of_this_process):
     # The hashed manifest exists only after collectstatic; tests render
-    # templates without running it.
+    # templates without running it. Whitenoise lists STATIC_ROOT whenever a
+    # test client starts: not the project's staticfiles/, which the
+    # gunicorn tests of another process may be collecting at that moment.
+    settings.STATIC_ROOT = _static_root_of_this_process
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

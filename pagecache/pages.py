@@ -108,6 +108,16 @@ def generations(*names):
     return _generations_and(names)[0]
 
 
+# generation_bump's counters in one script: each one that exists counts up,
+# each one missing starts from the clock (ARGV[1]), kept without expiry.
+_BUMP = """
+for _, key in ipairs(KEYS) do
+  if redis.call('EXISTS', key) == 1 then redis.call('INCR', key) else redis.call('SET', key, ARGV[1]) end
+end
+return #KEYS
+"""
+
+
 def generation_bump(*names):
     """Say that the data behind `names` changed: now, and again when the
     transaction commits. Now, so the writer's own next read inside the
@@ -115,9 +125,15 @@ def generation_bump(*names):
     in between from the rows as they were before the commit would otherwise
     be kept under the new number."""
 
+    keys = [_generation_key(name) for name in names]
+
     def bump():
-        for name in names:
-            key = _generation_key(name)
+        # On Redis, every counter in one round trip; elsewhere (and while
+        # Redis is away, so the keys it missed are remembered) one by one.
+        run_script = getattr(cache, "run_script", None)
+        if run_script is not None and run_script(_BUMP, keys, [_fresh_start()]) is not None:
+            return
+        for key in keys:
             # incr() is atomic in Redis and in the database cache alike; a
             # missing counter starts from the clock.
             try:
