@@ -77,6 +77,7 @@ def test_every_response_gets_its_own_csrf_token_and_row_nonces(trainer_client, s
         assert "rz-per-" not in page
         nonces = re.findall(r'name="nonce" value="([0-9a-f-]{36})"', page)
         assert len(nonces) >= 2 and len(set(nonces)) == len(nonces)
+        assert {uuid.UUID(nonce).version for nonce in nonces} == {4}  # what the check-in's UUIDField takes
     assert set(re.findall(r'name="nonce" value="([0-9a-f-]{36})"', first)).isdisjoint(
         re.findall(r'name="nonce" value="([0-9a-f-]{36})"', second)
     )

@@ -2,6 +2,7 @@
 once and kept in the shared cache; what differs per response (the CSRF token,
 each form's nonce) is filled in on the way out."""
 
+import itertools
 import unicodedata
 import uuid
 
@@ -106,12 +107,24 @@ def roster_rows(request, session, urls, query="", *, fill=True):
     return mark_safe(html), counts, private  # our own template, escaped there
 
 
+def fresh_nonces():
+    """A maker of check-in nonces for one response, each a UUID no other
+    response makes: 90 random bits drawn once for the response (a version 4
+    UUID's first 24 hex digits), then the row's number. A uuid4() per row
+    was a tenth of a 100-person roster's time."""
+    random_part = uuid.uuid4().hex
+    head = f"{random_part[0:8]}-{random_part[8:12]}-{random_part[12:16]}-{random_part[16:20]}-{random_part[20:24]}"
+    rows = itertools.count()
+    return lambda: f"{head}{next(rows):08x}"
+
+
 def roster_fill(request, html):
     """A kept roster page or list, made this response's: its CSRF token,
     a fresh nonce per row and for the walk-in form."""
     token = get_token(request)
+    nonce = fresh_nonces()
     return per_response(html, {
-        CSRF_PLACEHOLDER: lambda: token, _NONCE_PLACEHOLDER: uuid.uuid4, _WALK_IN_NONCE_PLACEHOLDER: uuid.uuid4,
+        CSRF_PLACEHOLDER: lambda: token, _NONCE_PLACEHOLDER: nonce, _WALK_IN_NONCE_PLACEHOLDER: nonce,
     })
 
 
