@@ -73,6 +73,28 @@ def test_a_replay_and_a_second_trainer_keep_one_check_in(trainer_client, session
     assert AuditEntry.objects.filter(model="trainings.attendance").count() == 1
 
 
+def test_a_replayed_tap_is_answered_by_the_same_two_statements_and_writes_nothing(
+    trainer_client, session_today, django_assert_max_num_queries
+):
+    ana, beto = (RegistrationFactory(session=session_today).volunteer for _ in range(2))
+    nonce = uuid.uuid4()
+    tap(trainer_client, session_today, ana, nonce)
+    tap(trainer_client, session_today, beto)
+    tap(trainer_client, session_today, ana, nonce)  # the session and identity are kept by now
+
+    # An offline queue sends a tap again when its answer was lost: the
+    # lookup and the check-in statement, as for the first tap.
+    with django_assert_max_num_queries(3):  # + the connection's health check
+        replay = tap(trainer_client, session_today, ana, nonce)
+
+    assert replay.json() == {
+        "ok": True, "code": "ok", "message": f"{ana.name} is checked in.", "nonce": str(nonce),
+        "counts": {"checked_in": 2, "walk_ins": 0},
+    }
+    assert Attendance.objects.filter(volunteer=ana).count() == 1
+    assert AuditEntry.objects.filter(model="trainings.attendance").count() == 2
+
+
 def test_a_nonce_used_for_someone_else_is_refused(trainer_client, session_today):
     ana, beto = (RegistrationFactory(session=session_today).volunteer for _ in range(2))
     nonce = uuid.uuid4()
