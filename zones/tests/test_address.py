@@ -206,12 +206,15 @@ def test_block_for_address_creates_a_zoneless_block_once():
 
 @pytest.mark.django_db
 def test_block_for_address_reuses_an_imported_block():
-    imported = BlockFactory(street="TASKER ST", hundred=800)
+    shape = {"type": "LineString", "coordinates": [[-75.16, 39.93], [-75.15, 39.93]]}
+    imported = BlockFactory(street="TASKER ST", hundred=800, from_street="S 8TH ST", geometry=shape)
 
     block, _ = block_for_address(text="812 Tasker Street")
 
     assert block.pk == imported.pk
     assert block.zone == imported.zone
+    assert (block.street, block.hundred, block.from_street) == ("TASKER ST", 800, "S 8TH ST")
+    assert block.geometry == shape  # left out of the lookup, read when asked for
 
 
 @pytest.mark.django_db
