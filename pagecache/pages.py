@@ -90,11 +90,13 @@ def _fresh_start():
     return time.time_ns() // 1000
 
 
-def _generations_and(names, *other_keys):
+def _generations_and(names, *other_keys, found=None):
     """({name: number}, {other key: value}) in one round trip to the cache
-    (two when a counter has to be started)."""
+    (two when a counter has to be started), or none when `found` holds what
+    a read of all those keys found (cached_entry_keys)."""
     keys = {_generation_key(name): name for name in names}
-    found = cache.get_many([*keys, *other_keys])
+    if found is None:
+        found = cache.get_many([*keys, *other_keys])
     missing = [key for key in keys if key not in found]
     if missing:
         for key in missing:
@@ -152,14 +154,20 @@ def stamp(*parts):
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
 
 
-def cached_entry(key, depends_on):
+def cached_entry_keys(key, depends_on):
+    """The cache keys cached_entry reads, for a caller that reads them
+    together with something else of its own (signups.sessions)."""
+    return [*(_generation_key(name) for name in depends_on), f"rz:page:{key}"]
+
+
+def cached_entry(key, depends_on, *, found=None):
     """(version, value) of what is kept under `key`: `version` names the
     current generations of `depends_on`, `value` is None unless it was kept
     under that same version. One round trip to the cache: the counters and
     the entry come together, the entry carrying the version it was built
-    for."""
+    for. None with `found`: what a read of cached_entry_keys found."""
     entry_key = f"rz:page:{key}"
-    current, found = _generations_and(depends_on, entry_key)
+    current, found = _generations_and(depends_on, entry_key, found=found)
     version = stamp(sorted(current.items()))
     kept = found.get(entry_key)
     if kept is not None and kept[0] == version:

@@ -358,8 +358,9 @@ LOGIN_REDIRECT_URL = "/"
 # --- Staff sign-in: second factor and lockout ---------------------------------
 # Sessions are read from the shared cache and written through to the
 # database: a trainer's every tap reads its session, and a Redis restart
-# must not sign every organizer out.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# must not sign every organizer out. Django's cached_db, reading a staff
+# session with the identity it names in one round trip (signups.sessions).
+SESSION_ENGINE = "signups.sessions"
 # Without Redis the session cache misses and each session is read from its
 # table; a session write Redis missed is deleted from it when it answers
 # again, so a logout made meanwhile holds (pagecache/resilient_cache.py).

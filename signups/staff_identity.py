@@ -48,7 +48,7 @@ from django.utils.functional import SimpleLazyObject
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.middleware import OTPMiddleware
 
-from pagecache.pages import cached_entry, cached_keep, generation_bump
+from pagecache.pages import cached_entry, cached_entry_keys, cached_keep, generation_bump
 
 logger = logging.getLogger(__name__)
 
@@ -136,6 +136,46 @@ def _session_user(request):
     return user_id, session_hash
 
 
+def _identity_key(user_id, persistent_id):
+    # Per device: each of a person's sessions may have proved a different one.
+    return f"staff-identity:{user_id}:{persistent_id}", [EVERYONE, _person(user_id)]
+
+
+# --- One round trip with the session -------------------------------------------
+#
+# Reading the session and then the identity it names took two round trips
+# to Redis on every staff request. Each worker remembers which person and
+# device a session named when it last served it (a hint, under a digest of
+# the session key, never the key); the next request of that session reads
+# the session and that identity with its generations in one read
+# (signups.sessions). The session read alongside decides: a hint that no
+# longer fits (another device proved since) only costs the second read.
+
+MAX_SESSION_HINTS = 10_000
+_session_hints = {}
+
+
+def _hint_key(session_key):
+    return hashlib.sha256(session_key.encode()).digest()[:16]
+
+
+def _remember_hint(session_key, user_id, persistent_id):
+    if not session_key:
+        return
+    if len(_session_hints) >= MAX_SESSION_HINTS:
+        _session_hints.clear()  # a worker's memory stays bounded; hints come back
+    _session_hints[_hint_key(session_key)] = (user_id, persistent_id)
+
+
+def identity_keys_for_session(session_key):
+    """(hint, the cache keys of the identity the session named last time on
+    this worker), or None when this worker has not seen it."""
+    hint = _session_hints.get(_hint_key(session_key)) if session_key else None
+    if hint is None:
+        return None
+    return hint, cached_entry_keys(*_identity_key(*hint))
+
+
 def staff_user(request):
     """request.user: from the kept identity when the session's proof matches
     it, else from the database (Django's own checks), kept for next time."""
@@ -143,11 +183,15 @@ def staff_user(request):
     if found is None:
         return auth.get_user(request)
     user_id, session_hash = found
-    # Per device: each of a person's sessions may have proved a different one.
     persistent_id = request.session.get(DEVICE_ID_SESSION_KEY) or ""
-    key = f"staff-identity:{user_id}:{persistent_id}"
+    key, depends_on = _identity_key(user_id, persistent_id)
+    hint, read_with_session = getattr(request.session, "rz_identity_read", (None, None))
     try:
-        version, identity = cached_entry(key, [EVERYONE, _person(user_id)])
+        if hint == (user_id, persistent_id):
+            version, identity = cached_entry(key, depends_on, found=dict(read_with_session))
+        else:
+            version, identity = cached_entry(key, depends_on)
+        _remember_hint(request.session.session_key, user_id, persistent_id)
     except Exception:  # the cache is an optimization: without it, the database
         logger.warning("Staff identity: the shared cache did not answer; reading the database.")
         return auth.get_user(request)
