@@ -270,12 +270,16 @@ def check_in_lookup(*, session_id, volunteer_id, trainer):
 
 def check_in_first_time(*, session_id, volunteer_id, nonce, at, by):
     """Check in a registered person to a scheduled session in one statement.
-    Returns the counts ({"checked_in", "walk_ins"}) with this check-in; for
-    a replay of this very check-in (its nonce, for this person and session:
-    an offline queue sending it again) the counts as they stand, having
-    written nothing; or None when another row was there (the nonce someone
-    else's, or the person's standing check-in under another nonce): then
-    nothing was written, and attendance_record decides."""
+    Returns (the check-in's nonce, the counts {"checked_in", "walk_ins"}):
+    - with this check-in, written;
+    - for a replay of this very check-in (its nonce, for this person and
+      session: an offline queue sending it again) or a person checked in
+      already under another nonce (a second trainer's tap, a phone's old
+      queue), that check-in's nonce and the counts as they stand, having
+      written nothing, as attendance_record answers both;
+    - None when the nonce is someone else's (or a row conflicted that the
+      statement could not see): then nothing was written, and
+      attendance_record decides."""
     from django.db import connection
 
     from pagecache.pages import GENERATIONS, generation_bump
@@ -296,20 +300,27 @@ def check_in_first_time(*, session_id, volunteer_id, nonce, at, by):
         " SELECT (SELECT id FROM new),"
         f' (SELECT count(*) FROM "{t["attendance"]}" WHERE session_id = %s AND undone_at IS NULL),'
         f' (SELECT count(*) FROM "{t["attendance"]}" WHERE session_id = %s AND undone_at IS NULL AND walk_in),'
-        # A replay: a tenth of the taps when signal comes and goes.
-        f' EXISTS (SELECT 1 FROM "{t["attendance"]}" WHERE nonce = %s AND session_id = %s AND volunteer_id = %s)'
+        # The nonce's owner (NULL: unused, true: this person here, a replay:
+        # a tenth of the taps when signal comes and goes), and the person's
+        # standing check-in, whatever its nonce.
+        f' (SELECT session_id = %s AND volunteer_id = %s FROM "{t["attendance"]}" WHERE nonce = %s),'
+        f' (SELECT nonce FROM "{t["attendance"]}" WHERE session_id = %s AND volunteer_id = %s AND undone_at IS NULL)'
     )
     with connection.cursor() as cursor:
         execute_prepared(cursor, sql, [
             session_id, volunteer_id, now, at, checked_in_by, nonce,
             now, actor.pk if actor else None, actor.get_username() if actor else "",
             AuditEntry.Action.CREATE.value, f"volunteer:{volunteer_id}",
-            session_id, session_id, nonce, session_id, volunteer_id,
+            session_id, session_id, session_id, volunteer_id, nonce, session_id, volunteer_id,
         ])
-        new_id, checked_in, walk_ins, replayed = cursor.fetchone()
+        new_id, checked_in, walk_ins, nonce_is_this_persons, standing_nonce = cursor.fetchone()
     if new_id is None:
-        return {"checked_in": checked_in, "walk_ins": walk_ins} if replayed else None
+        if nonce_is_this_persons:
+            return nonce, {"checked_in": checked_in, "walk_ins": walk_ins}
+        if nonce_is_this_persons is None and standing_nonce is not None:
+            return standing_nonce, {"checked_in": checked_in, "walk_ins": walk_ins}
+        return None
     # The statement sees the table as it was before its own insert.
     following = [name for name, models in GENERATIONS.items() if "trainings.Attendance" in models]
     generation_bump(*following, f"roster-{session_id}")
-    return {"checked_in": checked_in + 1, "walk_ins": walk_ins}
+    return nonce, {"checked_in": checked_in + 1, "walk_ins": walk_ins}

@@ -204,16 +204,14 @@ def checkin(request, pk):
     message = gettext("{name} is checked in.").format(name=name)
     if status == Session.Status.SCHEDULED:
         # The common tap: one statement (trainings.services.attendance).
-        counts = check_in_first_time(
+        checked_in = check_in_first_time(
             session_id=pk, volunteer_id=form.cleaned_data["volunteer"], nonce=form.cleaned_data["nonce"],
             at=form.cleaned_data["at"], by=request.user,
         )
-        if counts is not None:
+        if checked_in is not None:
+            nonce, counts = checked_in
             if _wants_json(request):
-                return JsonResponse({
-                    "ok": True, "code": "ok", "message": message,
-                    "nonce": str(form.cleaned_data["nonce"]), "counts": counts,
-                })
+                return JsonResponse({"ok": True, "code": "ok", "message": message, "nonce": str(nonce), "counts": counts})
             messages.success(request, message)
             return redirect("trainings:roster", pk)
     # A replay, a person checked in already, a session done or cancelled.
