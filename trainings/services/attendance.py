@@ -268,59 +268,88 @@ def check_in_lookup(*, session_id, volunteer_id, trainer):
         return cursor.fetchone()
 
 
-def check_in_first_time(*, session_id, volunteer_id, nonce, at, by):
-    """Check in a registered person to a scheduled session in one statement.
-    Returns (the check-in's nonce, the counts {"checked_in", "walk_ins"}):
+def check_in_in_one_statement():
+    """Whether this database runs check_in_tap's statement (data-changing
+    WITH): PostgreSQL. SQLite, the demo's, checks in through the ORM."""
+    from django.db import connection
+
+    return connection.vendor == "postgresql"
+
+
+def check_in_tap(*, session_id, volunteer_id, trainer, nonce, at):
+    """A trainer's tap on a registered person's name, in one statement on
+    PostgreSQL: the lookup (check_in_lookup's), and for a scheduled session
+    the check-in. None when the person is not on this trainer's session's
+    list; else (session status, person's name, checked_in), checked_in being
+    (the check-in's nonce, the counts {"checked_in", "walk_ins"}):
     - with this check-in, written;
     - for a replay of this very check-in (its nonce, for this person and
       session: an offline queue sending it again) or a person checked in
       already under another nonce (a second trainer's tap, a phone's old
       queue), that check-in's nonce and the counts as they stand, having
       written nothing, as attendance_record answers both;
-    - None when the nonce is someone else's (or a row conflicted that the
-      statement could not see): then nothing was written, and
-      attendance_record decides."""
+    - None when nothing was written and attendance_record decides: a session
+      not scheduled, a nonce that is someone else's, a row the statement
+      could not see, or a database other than PostgreSQL."""
     from django.db import connection
 
     from pagecache.pages import GENERATIONS, generation_bump
     from signups.audit import AuditEntry, current_actor
 
+    if not check_in_in_one_statement():
+        found = check_in_lookup(session_id=session_id, volunteer_id=volunteer_id, trainer=trainer)
+        return None if found is None else (*found, None)
     t = _tables()
     nonce = _as_uuid(nonce)
     now = timezone.now()
-    checked_in_by = by.pk if by is not None and by.is_authenticated else None
     actor = current_actor()  # who the audit log names, as for any save
+    standing = f'FROM "{t["attendance"]}" WHERE session_id = %(session)s AND undone_at IS NULL'
     sql = (
-        f'WITH new AS (INSERT INTO "{t["attendance"]}"'
+        f'WITH found AS (SELECT s.status, v.name FROM "{t["registration"]}" r'
+        f' JOIN "{t["session"]}" s ON s.id = r.session_id'
+        f' JOIN "{t["trainers"]}" st ON st."{t["trainer_session"]}" = s.id AND st."{t["trainer_user"]}" = %(trainer)s'
+        f' JOIN "{t["volunteer"]}" v ON v.id = r.volunteer_id'
+        " WHERE r.session_id = %(session)s AND r.volunteer_id = %(volunteer)s LIMIT 1),"
+        f' new AS (INSERT INTO "{t["attendance"]}"'
         " (session_id, volunteer_id, checked_in_at, phone_at, checked_in_by_id, walk_in, nonce, undone_at, details_shredded_at)"
-        " VALUES (%s, %s, %s, %s, %s, false, %s, NULL, NULL) ON CONFLICT DO NOTHING RETURNING id),"
+        " SELECT %(session)s, %(volunteer)s, %(now)s::timestamptz, %(at)s::timestamptz, %(trainer)s, false,"
+        " %(nonce)s::uuid, NULL, NULL FROM found WHERE found.status = %(scheduled)s"
+        " ON CONFLICT DO NOTHING RETURNING id),"
         f' audit AS (INSERT INTO "{t["audit"]}"'
         " (at, actor_id, actor_name, action, model, object_id, subject, changed_fields, row_count, detail)"
-        " SELECT %s, %s, %s, %s, 'trainings.attendance', new.id::text, %s, '[]'::jsonb, NULL, '' FROM new)"
-        " SELECT (SELECT id FROM new),"
-        f' (SELECT count(*) FROM "{t["attendance"]}" WHERE session_id = %s AND undone_at IS NULL),'
-        f' (SELECT count(*) FROM "{t["attendance"]}" WHERE session_id = %s AND undone_at IS NULL AND walk_in),'
+        " SELECT %(now)s::timestamptz, %(actor)s::bigint, %(actor_name)s::text, %(create)s::text,"
+        " 'trainings.attendance', new.id::text, %(subject)s::text, '[]'::jsonb, NULL, '' FROM new)"
+        " SELECT found.status, found.name, (SELECT id FROM new),"
+        f" (SELECT count(*) {standing}), (SELECT count(*) {standing} AND walk_in),"
         # The nonce's owner (NULL: unused, true: this person here, a replay:
         # a tenth of the taps when signal comes and goes), and the person's
         # standing check-in, whatever its nonce.
-        f' (SELECT session_id = %s AND volunteer_id = %s FROM "{t["attendance"]}" WHERE nonce = %s),'
-        f' (SELECT nonce FROM "{t["attendance"]}" WHERE session_id = %s AND volunteer_id = %s AND undone_at IS NULL)'
+        f' (SELECT session_id = %(session)s AND volunteer_id = %(volunteer)s FROM "{t["attendance"]}"'
+        " WHERE nonce = %(nonce)s::uuid),"
+        f" (SELECT nonce {standing} AND volunteer_id = %(volunteer)s)"
+        " FROM found"
     )
     with connection.cursor() as cursor:
-        execute_prepared(cursor, sql, [
-            session_id, volunteer_id, now, at, checked_in_by, nonce,
-            now, actor.pk if actor else None, actor.get_username() if actor else "",
-            AuditEntry.Action.CREATE.value, f"volunteer:{volunteer_id}",
-            session_id, session_id, session_id, volunteer_id, nonce, session_id, volunteer_id,
-        ])
-        new_id, checked_in, walk_ins, nonce_is_this_persons, standing_nonce = cursor.fetchone()
-    if new_id is None:
-        if nonce_is_this_persons:
-            return nonce, {"checked_in": checked_in, "walk_ins": walk_ins}
-        if nonce_is_this_persons is None and standing_nonce is not None:
-            return standing_nonce, {"checked_in": checked_in, "walk_ins": walk_ins}
+        execute_prepared(cursor, sql, {
+            "session": session_id, "volunteer": volunteer_id, "trainer": trainer.pk, "nonce": nonce,
+            "now": now, "at": at, "scheduled": Session.Status.SCHEDULED.value,
+            "actor": actor.pk if actor else None, "actor_name": actor.get_username() if actor else "",
+            "create": AuditEntry.Action.CREATE.value, "subject": f"volunteer:{volunteer_id}",
+        })
+        row = cursor.fetchone()
+    if row is None:
         return None
-    # The statement sees the table as it was before its own insert.
-    following = [name for name, models in GENERATIONS.items() if "trainings.Attendance" in models]
-    generation_bump(*following, f"roster-{session_id}")
-    return nonce, {"checked_in": checked_in + 1, "walk_ins": walk_ins}
+    status, name, new_id, checked_in, walk_ins, nonce_is_this_persons, standing_nonce = row
+    if new_id is not None:
+        # The statement sees the table as it was before its own insert.
+        following = [name for name, models in GENERATIONS.items() if "trainings.Attendance" in models]
+        generation_bump(*following, f"roster-{session_id}")
+        return status, name, (nonce, {"checked_in": checked_in + 1, "walk_ins": walk_ins})
+    counts = {"checked_in": checked_in, "walk_ins": walk_ins}
+    if status != Session.Status.SCHEDULED:
+        return status, name, None
+    if nonce_is_this_persons:
+        return status, name, (nonce, counts)
+    if nonce_is_this_persons is None and standing_nonce is not None:
+        return status, name, (standing_nonce, counts)
+    return status, name, None

@@ -34,7 +34,7 @@ from trainings.services import (
     attendance_undo,
     session_mark_done,
 )
-from trainings.services.attendance import check_in_first_time, check_in_lookup
+from trainings.services.attendance import check_in_tap
 from trainings.views.roster import roster_fill, roster_rows, walk_in_form_html
 
 
@@ -196,24 +196,22 @@ def checkin(request, pk):
         session = _trainer_session(request, pk)
         return _answer(request, session, ok=False, message=_form_error(form), code="invalid", status=400)
     # Only someone on this session's list (a walk-in goes through the
-    # walk-in form), of one of this trainer's sessions.
-    found = check_in_lookup(session_id=pk, volunteer_id=form.cleaned_data["volunteer"], trainer=request.user)
+    # walk-in form), of one of this trainer's sessions. The common tap, on
+    # a scheduled session, is one statement (trainings.services.attendance).
+    found = check_in_tap(
+        session_id=pk, volunteer_id=form.cleaned_data["volunteer"], trainer=request.user,
+        nonce=form.cleaned_data["nonce"], at=form.cleaned_data["at"],
+    )
     if found is None:
         raise Http404
-    status, name = found
-    message = gettext("{name} is checked in.").format(name=name)
-    if status == Session.Status.SCHEDULED:
-        # The common tap: one statement (trainings.services.attendance).
-        checked_in = check_in_first_time(
-            session_id=pk, volunteer_id=form.cleaned_data["volunteer"], nonce=form.cleaned_data["nonce"],
-            at=form.cleaned_data["at"], by=request.user,
-        )
-        if checked_in is not None:
-            nonce, counts = checked_in
-            if _wants_json(request):
-                return JsonResponse({"ok": True, "code": "ok", "message": message, "nonce": str(nonce), "counts": counts})
-            messages.success(request, message)
-            return redirect("trainings:roster", pk)
+    _status, name, checked_in = found
+    if checked_in is not None:
+        nonce, counts = checked_in
+        message = gettext("{name} is checked in.").format(name=name)
+        if _wants_json(request):
+            return JsonResponse({"ok": True, "code": "ok", "message": message, "nonce": str(nonce), "counts": counts})
+        messages.success(request, message)
+        return redirect("trainings:roster", pk)
     # A replay, a person checked in already, a session done or cancelled.
     registration = (
         Registration.objects.filter(session_id=pk, volunteer_id=form.cleaned_data["volunteer"])
