@@ -178,3 +178,17 @@ def test_a_staff_account_without_any_admin_permission_gets_no_admin(client):
     response = client.get("/admin/")
     assert response.status_code == 302
     assert client.get("/admin/signups/volunteer/").status_code == 302
+
+
+def test_past_the_second_factor_check_a_request_has_the_verified_user_itself(client, staff):
+    # Not django-otp's lazy wrapper around Django's: every attribute read
+    # through the two went through four proxy calls.
+    from django.utils.functional import LazyObject
+
+    login_with_otp(client, staff)
+
+    request = client.get("/en/trainer/").wsgi_request
+
+    assert not isinstance(request.user, LazyObject)
+    assert request.user.pk == staff.pk and request.user.is_verified()
+    assert not isinstance(client.get("/en/").wsgi_request.user, LazyObject)
