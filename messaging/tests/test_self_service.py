@@ -91,6 +91,18 @@ def test_links_for_many_people_take_one_upsert(django_assert_num_queries):
         assert volunteer_for_self_service_token(_token(urls[person.pk])) == person
 
 
+def test_links_for_many_people_are_each_in_the_persons_language(client):
+    ana, beto = VolunteerFactory(language="es"), VolunteerFactory(language="en")
+
+    urls = self_service_urls([ana, beto])
+
+    assert "/es/me/" in urls[ana.pk] and "/en/me/" in urls[beto.pk]
+    assert _token(urls[ana.pk]) != _token(urls[beto.pk])
+    for person in (ana, beto):
+        path = urls[person.pk].split("://", 1)[-1].split("/", 1)[1]
+        assert client.get("/" + path).status_code == 200
+
+
 def test_unknown_and_malformed_tokens_open_nothing():
     assert volunteer_for_self_service_token("") is None
     assert volunteer_for_self_service_token("x" * 22) is None
