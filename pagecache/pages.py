@@ -105,9 +105,25 @@ def _generations_and(names, *other_keys, found=None):
     return {name: found.get(key, 0) for key, name in keys.items()}, found
 
 
-def generations(*names):
-    """{name: number}, in one round trip to the cache when all exist."""
-    return _generations_and(names)[0]
+def generations(*names, found=None):
+    """{name: number}, in one round trip to the cache when all exist; in
+    none from `found`, what a read of generation_keys(names) found."""
+    return _generations_and(names, found=None if found is None else dict(found))[0]
+
+
+def generation_keys(names):
+    return [_generation_key(name) for name in names]
+
+
+# Generations a staff page reads on most of its requests (the map's ETag),
+# named by the apps that read them (their ready()): read together with a
+# staff session (signups.sessions), so the page gets them without a round
+# trip of its own.
+READ_WITH_STAFF_SESSION = []
+
+
+def generations_read_with_staff_session(*names):
+    READ_WITH_STAFF_SESSION.extend(name for name in names if name not in READ_WITH_STAFF_SESSION)
 
 
 # generation_bump's counters in one script: each one that exists counts up,

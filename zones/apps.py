@@ -22,7 +22,9 @@ class ZonesConfig(AppConfig):
         # Forget cached pages when the places they show change: the map's
         # blocks and counts, and who organizes a zone (the map's scope); the
         # trainings list names zones.
-        from pagecache.pages import generation_follows
+        from pagecache.pages import generation_follows, generations_read_with_staff_session
 
         generation_follows("coverage", models=["zones.Block", "zones.Zone"], m2m=["zones.Zone.organizers"])
+        # The map's ETag is "coverage": most staff requests are its 304s.
+        generations_read_with_staff_session("coverage")
         generation_follows("trainings", models=["zones.Zone"])

@@ -212,7 +212,9 @@ def blocks_geojson(request, slug=None):
     # The ETag names the coverage generation alone, so a revalidation reads
     # one counter and not the 86 kB kept body. The body read after it is
     # at least as new: at worst a phone gets it again once.
-    etag = f'"{stamp(key, sorted(generations("coverage").items()))}"'
+    # Read with the session when this worker served it before (signups.sessions).
+    read_already = getattr(request.session, "rz_read_with_session", None)
+    etag = f'"{stamp(key, sorted(generations("coverage", found=read_already).items()))}"'
     response = get_conditional_response(request, etag=etag)
     if response is None:
         version, body = cached_entry(key, ["coverage"])

@@ -99,3 +99,20 @@ def test_the_hints_a_worker_keeps_are_bounded(monkeypatch):
 
     assert 1 <= len(staff_identity._session_hints) <= 3
     assert not any("session-" in repr(key) for key in staff_identity._session_hints)  # digests, not keys
+
+
+def test_a_map_revalidation_is_one_read_of_the_cache_and_sees_a_change_at_once(client, organizer, cache_reads):
+    from zones.tests.factories import BlockFactory
+
+    login_with_otp(client, organizer)
+    etag = client.get("/en/zones/blocks.geojson")["ETag"]
+    client.get("/en/zones/blocks.geojson", HTTP_IF_NONE_MATCH=etag)
+    cache_reads.clear()
+
+    assert client.get("/en/zones/blocks.geojson", HTTP_IF_NONE_MATCH=etag).status_code == 304
+    # The session, the identity and the map's generation, read together.
+    [(kind, keys)] = cache_reads
+    assert kind == "get_many" and "rz:generation:coverage" in keys
+
+    BlockFactory()  # a new block moves the coverage generation
+    assert client.get("/en/zones/blocks.geojson", HTTP_IF_NONE_MATCH=etag).status_code == 200
