@@ -9,10 +9,10 @@ import time
 import uuid
 
 import pytest
-import redis
 from django.core.cache import caches
 
 from pagecache.pages import generation_bump, generations
+from tests.redis_commands import commands_sent, forget_prefix
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -24,34 +24,15 @@ def redis_pages(settings):
         "default": {"BACKEND": "pagecache.resilient_cache.ResilientRedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": prefix},
     }
     yield caches["default"]
-    client = redis.Redis.from_url(REDIS_URL)
-    keys = list(client.scan_iter(match=f"{prefix}:*"))
-    if keys:
-        client.delete(*keys)
-
-
-def commands_sent(cache, action):
-    client = cache._cache.get_client(write=True)
-    sent = []
-    original = client.execute_command
-
-    def counting(*args, **kwargs):
-        sent.append(args[0])
-        return original(*args, **kwargs)
-
-    client.execute_command = counting
-    try:
-        action()
-    finally:
-        client.execute_command = original
-    return sent
+    forget_prefix(REDIS_URL, prefix)
 
 
 def test_several_generations_move_in_one_round_trip(redis_pages):
     before = generations("rosters", "roster-7")
     generation_bump("rosters")  # the script is loaded
 
-    sent = commands_sent(redis_pages, lambda: generation_bump("rosters", "roster-7", "coverage"))
+    with commands_sent(redis_pages) as sent:
+        generation_bump("rosters", "roster-7", "coverage")
 
     after = generations("rosters", "roster-7")
     assert sent == ["EVALSHA"]

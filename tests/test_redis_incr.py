@@ -9,6 +9,7 @@ import pytest
 import redis
 
 from pagecache.redis_cache import SharedClientRedisCache
+from tests.redis_commands import commands_sent
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -28,20 +29,9 @@ def test_incr_counts_up_in_one_command(redis_cache):
     redis_cache.set("counter", 40)
     # The first call may load the script into Redis.
     assert redis_cache.incr("counter") == 41
-    commands = []
-    client = redis_cache._cache.get_client(write=True)
-    original = client.execute_command
-
-    def counting(*args, **kwargs):
-        commands.append(args[0])
-        return original(*args, **kwargs)
-
-    client.execute_command = counting
-    try:
+    with commands_sent(redis_cache) as commands:
         assert redis_cache.incr("counter") == 42
         assert redis_cache.incr("counter", 8) == 50
-    finally:
-        del client.execute_command
     assert len(commands) == 2
     assert redis_cache.get("counter") == 50
 

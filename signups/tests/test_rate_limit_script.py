@@ -9,10 +9,10 @@ import time
 import uuid
 
 import pytest
-import redis
 from django.core.cache import caches
 
 from signups.tests.test_rate_limits import Clock, _accepting_view, _post, _refusing_view
+from tests.redis_commands import commands_sent, forget_prefix
 
 pytestmark = pytest.mark.django_db
 
@@ -32,10 +32,7 @@ def redis_default(settings):
         "spare": LOCMEM,
     }
     yield caches["default"]
-    client = redis.Redis.from_url(REDIS_URL)
-    keys = list(client.scan_iter(match=f"{prefix}:*"))
-    if keys:
-        client.delete(*keys)
+    forget_prefix(REDIS_URL, prefix)
 
 
 @pytest.fixture
@@ -106,19 +103,8 @@ def test_a_429_from_the_script_says_how_long_is_left(redis_default, settings, mo
 
 def test_a_post_is_counted_in_one_round_trip_and_an_accepted_one_in_one_more(redis_default):
     _accepting_view(_post(ip="198.51.100.5", phone="215-555-0199"))  # loads the scripts
-    client = redis_default._cache.get_client(write=True)
-    commands = []
-    original = client.execute_command
-
-    def counting(*args, **kwargs):
-        commands.append(args[0])
-        return original(*args, **kwargs)
-
-    client.execute_command = counting
-    try:
+    with commands_sent(redis_default) as commands:
         _accepting_view(_post(ip="198.51.100.5", phone="215-555-0198", email="ana@example.org"))
-    finally:
-        client.execute_command = original
 
     assert commands == ["EVALSHA", "EVALSHA"]
 
