@@ -7,9 +7,9 @@ session, that person's kept identity and its generations together, with
 the page generations staff pages read most (READ_WITH_STAFF_SESSION: the
 map's). What was read beside the session is handed to
 staff_identity.staff_user, which uses it only if the session still names
-that person and device, and to those pages (pagecache.pages.generations). Everything else
-is Django's: a session missing from the cache is read from its table and
-kept again, and writing, expiring and deleting are unchanged.
+that person and device, and to those pages (pagecache.pages.generations).
+Everything else is Django's: a session missing from the cache is read from
+its table and kept again, and writing, expiring and deleting are unchanged.
 """
 
 from django.conf import settings
