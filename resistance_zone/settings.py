@@ -381,7 +381,7 @@ AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
-AXES_CLIENT_IP_CALLABLE = "signups.protection.client_ip"
+AXES_CLIENT_IP_CALLABLE = "signups.rate_limits.client_ip"
 # Failed attempts are kept for the lockout only: no user agent, no path
 # beyond what axes needs.
 AXES_VERBOSE = False
@@ -391,7 +391,7 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # --- Public forms: rate limit and bot traps ------------------------------------
 # Per form, in a fixed window of RATE_LIMIT_WINDOW seconds from the first
-# post, counted in the shared cache (signups.protection.rate_limit_check):
+# post, counted in the shared cache (signups.rate_limits.rate_limit_check):
 # per address, posts not accepted and posts in all (a sign-up table on one
 # Wi-Fi is many accepted posts); per phone or email, posts naming it.
 RATE_LIMIT_POSTS = env.int("RATE_LIMIT_POSTS", default=30)

@@ -13,11 +13,11 @@ from signups.protection import (
     HONEYPOT_FIELD,
     STARTED_FIELD,
     ScrubPersonalData,
-    client_ip,
     form_started_token,
     guard_public_form,
     looks_like_a_bot,
 )
+from signups.rate_limits import client_ip
 
 pytestmark = pytest.mark.django_db
 calls = []

@@ -1,5 +1,5 @@
 """On Redis, a post's rate limits are counted by one script in one round
-trip (signups.protection._COUNT_POST) instead of a call per window: the
+trip (signups.rate_limits._COUNT_POST) instead of a call per window: the
 answers must be the ones the window-by-window counting gives on any other
 cache, the windows as fixed, and a Redis away must leave the limits
 counting in the fallback cache."""
