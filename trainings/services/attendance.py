@@ -342,7 +342,7 @@ def check_in_tap(*, session_id, volunteer_id, trainer, nonce, at):
     status, name, new_id, checked_in, walk_ins, nonce_is_this_persons, standing_nonce = row
     if new_id is not None:
         # The statement sees the table as it was before its own insert.
-        following = [name for name, models in GENERATIONS.items() if "trainings.Attendance" in models]
+        following = [generation for generation, models in GENERATIONS.items() if "trainings.Attendance" in models]
         generation_bump(*following, f"roster-{session_id}")
         return status, name, (nonce, {"checked_in": checked_in + 1, "walk_ins": walk_ins})
     counts = {"checked_in": checked_in, "walk_ins": walk_ins}
