@@ -4,10 +4,10 @@
   per contact (phone, email) against their budgets (signups.rate_limits,
   which also says who "an address" is: client_ip), and checks two bot
   traps: a honeypot field people never see and a minimum fill time carried
-  in a signed hidden field. A refusal is a plain page in
-  both languages, the page's first (429, saying how long to wait, or 400),
-  and the view never runs, so no record is written. A sign-up table's
-  tablet (signups.signup_table) skips the per-address budget only.
+  in a signed hidden field. A refusal is a plain page in both languages, the
+  page's first (429, saying how long to wait, or 400), and the view never
+  runs, so no record is written. A sign-up table's tablet
+  (signups.signup_table) skips the per-address budget only.
 - `ScrubPersonalData`: a logging filter that blanks emails and phone numbers.
   No code of ours logs personal data; this catches a library that might.
 

@@ -1,5 +1,6 @@
 """Changes to zones and blocks; the one place other apps turn an address into a block."""
 
+import functools
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
@@ -107,15 +108,22 @@ def _block_at(street, hundred):
     # in the unique index in a fraction of that. (street, hundred) is
     # unique: one row. Its shape (geometry) is left deferred: a sign-up
     # does not draw it.
+    sql, attnames = _block_at_sql()
+    with connection.cursor() as cursor:
+        execute_prepared(cursor, sql, [street, hundred])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return Block.from_db(connection.alias, attnames, row)
+
+
+@functools.cache
+def _block_at_sql():
+    """(_block_at's statement, the attribute names of its columns), built once."""
     quote = connection.ops.quote_name
     fields = [field for field in Block._meta.concrete_fields if field.name != "geometry"]
     sql = (
         f"SELECT {', '.join(quote(field.column) for field in fields)} FROM {quote(Block._meta.db_table)}"
         " WHERE street = %s AND hundred = %s LIMIT 1"
     )
-    with connection.cursor() as cursor:
-        execute_prepared(cursor, sql, [street, hundred])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    return Block.from_db(connection.alias, [field.attname for field in fields], row)
+    return sql, [field.attname for field in fields]
